@@ -21,10 +21,18 @@ const coreDist = path.dirname(require.resolve('@tensorflow/tfjs-core/dist/regist
 const tf = require('@tensorflow/tfjs-core');
 
 // Files we take from tfjs-core as they are; everything else they import is mapped to the public API.
+// Besides the gradient and chained-op files, that is the few backprop ops (conv2DBackpropFilter,
+// maxPoolGrad, ...) that tfjs-core does not export: thin `runKernel` wrappers over the same engine.
+const ownedCache = new Map();
 const isOwnedFile = (file) => {
   const rel = path.relative(coreDist, file).split(path.sep).join('/');
-  return rel === 'register_all_gradients.js' || rel.startsWith('gradients/') ||
-    rel.startsWith('public/chained_ops/');
+  if (rel === 'register_all_gradients.js' || rel.startsWith('gradients/') || rel.startsWith('public/chained_ops/')) return true;
+  if (!/^ops\/[a-z0-9_]+\.js$/.test(rel) || rel.endsWith('_util.js')) return false;
+  if (!ownedCache.has(file)) {
+    const exported = [...readFileSync(file, 'utf8').matchAll(/export (?:const|function) (\w+)/g)].map((m) => m[1]);
+    ownedCache.set(file, exported.some((name) => !(name in tf)));
+  }
+  return ownedCache.get(file);
 };
 
 // Where each internal module's exports live in the public API.
@@ -35,6 +43,12 @@ function publicNamespaceFor(rel) {
     return { expr: '{ Tensor: tf.Tensor, getGlobalTensorClass: () => tf.Tensor }', obj: { Tensor: tf.Tensor, getGlobalTensorClass: 1 } };
   }
   if (rel.startsWith('ops/image/')) return { expr: 'tf.image', obj: tf.image };
+  if (rel === 'ops/slice_util.js') return { expr: 'tf.slice_util', obj: tf.slice_util };
+  if (rel === 'tensor_util_env.js') {
+    // Gradient code only passes tensors here; anything else is converted the public way.
+    const convertToTensor = 'convertToTensor: (x, name, fn, dtype) => (x instanceof tf.Tensor ? x : tf.tensor(x, undefined, dtype === "numeric" ? undefined : dtype))';
+    return { expr: `{ ${convertToTensor} }`, obj: { convertToTensor: 1 } };
+  }
   if (/^ops\/[a-z_]*_util\.js$/.test(rel)) return { expr: 'tf.backend_util', obj: tf.backend_util };
   return { expr: 'tf', obj: tf };
 }
@@ -42,8 +56,18 @@ function publicNamespaceFor(rel) {
 const importedNames = new Map(); // internal module -> names imported from it
 function recordImports(file) {
   const src = readFileSync(file, 'utf8');
+  // Namespace imports (`import * as util from '../util'`): record the members actually used.
+  for (const m of src.matchAll(/import\s*\*\s*as\s+(\w+)\s+from\s*'([^']+)'/g)) {
+    const resolved = path.resolve(path.dirname(file), m[2]);
+    const target = resolved.endsWith('.js') ? resolved : resolved + '.js';
+    if (isOwnedFile(target)) continue;
+    const set = importedNames.get(target) ?? new Set();
+    for (const use of src.matchAll(new RegExp(`\\b${m[1]}\\.(\\w+)`, 'g'))) set.add(use[1]);
+    importedNames.set(target, set);
+  }
   for (const m of src.matchAll(/import\s*\{([^}]*)\}\s*from\s*'([^']+)'/g)) {
-    const target = path.resolve(path.dirname(file), m[2]) + '.js';
+    const resolved = path.resolve(path.dirname(file), m[2]);
+    const target = resolved.endsWith('.js') ? resolved : resolved + '.js';
     if (isOwnedFile(target)) continue;
     const names = m[1].split(',').map((s) => s.trim().split(/\s+as\s+/)[0]).filter(Boolean);
     const set = importedNames.get(target) ?? new Set();
@@ -57,7 +81,8 @@ const relinkPlugin = {
   setup(b) {
     b.onResolve({ filter: /^\./ }, (args) => {
       if (!args.importer.startsWith(coreDist)) return undefined;
-      const target = path.resolve(args.resolveDir, args.path) + '.js';
+      const resolved = path.resolve(args.resolveDir, args.path);
+      const target = resolved.endsWith('.js') ? resolved : resolved + '.js';
       if (isOwnedFile(target)) return { path: target };
       return { path: target, namespace: 'tfjs-public' };
     });

@@ -88,6 +88,16 @@ function checkSides(op: TransformOp, pattern: string, left: Expression, right: E
   }
 }
 
+/** Checks what a pattern alone decides (syntax, sides, length names): layers call it at construction. */
+export function validateTransformPattern(op: TransformOp, pattern: string, axisNames: readonly string[], reductionKey: string): void {
+  const [left, right] = parseArrowPattern(pattern);
+  checkSides(op, pattern, left, right, axisNames, reductionKey);
+  for (const name of axisNames) {
+    if (invalidAxisNameReason(name) !== undefined) throw new EinopsError(`Invalid name for an axis: '${name}'`);
+    if (!left.identifiers.has(name) && !right.identifiers.has(name)) throw new EinopsError(`Axis ${name} is not used in transform`);
+  }
+}
+
 function prepareRecipe(op: TransformOp, pattern: string, rank: number, axisNames: readonly string[],
   reductionKey: string): TransformRecipe {
   const [left, right] = parseArrowPattern(pattern);

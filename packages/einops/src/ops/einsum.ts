@@ -1,0 +1,58 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { EinopsError } from '../errors.js';
+import { getEinsumPlan, getEinsumRecipe, type EinsumStep } from '../lowering/einsum-plan.js';
+import { batchedMatMul, permute } from '../lowering/kernels.js';
+import { commonDtype, requirePattern, requireTensor, withContext } from './inputs.js';
+
+/**
+ * einops' einsum: tensors first, pattern last, multi-letter axis names.
+ * `einsum(q, k, 'b h i d, b h j d -> b h i j')`. Any number of operands, `...`, repeated indices
+ * (traces, diagonals), size-1 broadcasting, as numpy's einsum. Lowered to transpose / reshape /
+ * matMul / sum (never tf.einsum), so it runs on every backend and is differentiable.
+ */
+export function einsum(...tensorsAndPattern: [...tf.Tensor[], string]): tf.Tensor {
+  const pattern = tensorsAndPattern[tensorsAndPattern.length - 1];
+  const tensors = tensorsAndPattern.slice(0, -1) as unknown[];
+  return withContext('einsum', String(pattern), tensors.length === 1 ? tensors[0] : tensors, {}, () => {
+    if (tensorsAndPattern.length < 2) {
+      throw new EinopsError('einsum takes at least two arguments: the tensors (at least one), followed by the pattern');
+    }
+    requirePattern(pattern);
+    const inputs = tensors.map((t, i) => requireTensor(t, `einsum operand #${i}`));
+    const recipe = getEinsumRecipe(pattern as string);
+    const plan = getEinsumPlan(recipe, inputs.map((t) => t.shape));
+    const dtype = commonDtype(inputs);
+    if (plan.empty) return tf.zeros(plan.outputShape as number[], dtype);
+    return tf.tidy(() => {
+      // Compute in float32 (the only dtype every backend's matMul takes); cast back at the end.
+      const regs: tf.Tensor[] = inputs.map((t) => (t.dtype === 'float32' ? t : tf.cast(t, 'float32')));
+      let result: tf.Tensor | undefined;
+      for (const step of plan.steps) result = runStep(step, regs);
+      return dtype === 'float32' ? result! : dtype === 'bool' ? tf.greater(result!, 0) : tf.cast(tf.round(result!), dtype);
+    });
+  });
+}
+
+function runStep(step: EinsumStep, regs: tf.Tensor[]): tf.Tensor {
+  switch (step.kind) {
+    case 'diagonal': {
+      const t = tf.reshape(permute(regs[step.reg]!, step.shape, step.perm), [step.rest, step.n, step.n]);
+      return (regs[step.reg] = tf.sum(tf.mul(t, tf.eye(step.n)), 2));
+    }
+    case 'sum': {
+      const t = tf.reshape(permute(regs[step.reg]!, step.shape, step.perm), [step.kept, step.summed]);
+      return (regs[step.reg] = tf.sum(t, 1));
+    }
+    case 'contract': {
+      const a = permute(regs[step.a]!, step.shapeA, step.permA);
+      const b = permute(regs[step.b]!, step.shapeB, step.permB);
+      const { batch, m, k, n } = step;
+      // Without a contracted axis the product is elementwise with broadcasting, not a matMul.
+      return (regs[step.out] = k === 1
+        ? tf.mul(tf.reshape(a, [batch, m, 1]), tf.reshape(b, [batch, 1, n]))
+        : batchedMatMul(a, b, batch, m, k, n));
+    }
+    case 'output':
+      return tf.reshape(permute(regs[step.reg]!, step.shape, step.perm), step.outputShape as number[]);
+  }
+}

@@ -1,0 +1,13 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { AxesLengths } from './inputs.js';
+import { applyTransform, type Reduction } from './transform.js';
+
+/**
+ * rearrange plus a reduction over the axes missing on the right: `reduce(x, 'b c (h 2) (w 2) -> b c h w', 'max')`.
+ * `reduction` is one of 'sum' | 'mean' | 'max' | 'min' | 'prod' | 'any' | 'all', or a function
+ * `(x, reducedAxes) => tensor`. int32 sums and products stay int32; any / all give bool.
+ */
+export function reduce(x: tf.Tensor | readonly tf.Tensor[], pattern: string, reduction: Reduction,
+  axesLengths?: AxesLengths): tf.Tensor {
+  return applyTransform('reduce', x, pattern, reduction, axesLengths);
+}
