@@ -30,9 +30,27 @@ export function permute(x: tf.Tensor, shape: readonly number[], perm: readonly n
   const passes = merged.shape.length <= MAX_RANK ? [merged] : splitPermutation(merged.shape, merged.perm);
   let t = x;
   for (const pass of passes) {
-    t = chain(t, x, (cur) => chain(tf.reshape(cur, pass.shape), cur, (r) => tf.transpose(r, pass.perm)));
+    t = chain(t, x, (cur) => chain(tf.reshape(cur, pass.shape), cur, (r) => transposeKernel(r, pass.perm)));
   }
   return t;
+}
+
+/**
+ * tfjs-backend-webgpu 4.22 cannot transpose int32 or bool tensors of rank >= 3: its TransposeProgram
+ * emits invalid WGSL for them, and its int32 -> float32 cast only relabels the buffer, so a cast
+ * alone does not help. There such tensors are moved as real float32 copies (a multiplication by 1
+ * materialises them): bool directly, int32 exactly as two 16-bit halves.
+ */
+function transposeKernel(x: tf.Tensor, perm: number[]): tf.Tensor {
+  if (x.dtype === 'float32' || perm.length < 3 || tf.getBackend() !== 'webgpu') return tf.transpose(x, perm);
+  return tf.tidy(() => {
+    const moved = (part: tf.Tensor): tf.Tensor => tf.transpose(tf.mul(tf.cast(part, 'float32'), tf.scalar(1)), perm);
+    if (x.dtype === 'bool') return tf.cast(moved(x), 'bool');
+    const base = tf.scalar(65536, 'int32');
+    const high = tf.floorDiv(x, base);
+    const low = tf.sub(x, tf.mul(high, base));
+    return tf.add(tf.mul(tf.cast(moved(high), 'int32'), base), tf.cast(moved(low), 'int32'));
+  });
 }
 
 /**
