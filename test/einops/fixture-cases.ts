@@ -24,8 +24,10 @@ export interface EinopsCase {
   expect: ExpectedTensor & { error?: boolean; why?: string; ps?: number[][]; outputs?: ExpectedTensor[]; dict?: Record<string, number> };
 }
 
+/** The shared corpus, or another file in the same format named by VIT_EINOPS_CASES. */
 export function loadEinopsCases(): EinopsCase[] {
-  return JSON.parse(readFileSync(sharedPath('fixtures/einops/cases.json'), 'utf8')) as EinopsCase[];
+  const file = process.env['VIT_EINOPS_CASES'] ?? sharedPath('fixtures/einops/cases.json');
+  return JSON.parse(readFileSync(file, 'utf8')) as EinopsCase[];
 }
 
 /** Input number `k`: base = [0..n-1] + 1000k; bool is true where floor(base / 3) is even. */

@@ -33,6 +33,8 @@ export type EinsumStep =
     readonly kind: 'contract'; readonly a: number; readonly b: number; readonly out: number;
     readonly shapeA: readonly number[]; readonly permA: readonly number[];
     readonly shapeB: readonly number[]; readonly permB: readonly number[];
+    /** B as `[batch, bOnly, contracted]`, for products that are not matMuls (int32). */
+    readonly permBT: readonly number[];
     readonly batch: number; readonly m: number; readonly k: number; readonly n: number;
   }
   /** Put the last register's axes in output order and give it the output shape. */
@@ -176,6 +178,7 @@ function buildPlan(recipe: EinsumRecipe, shapes: readonly (readonly number[])[])
       kind: 'contract', a: a.reg, b: b.reg, out: out.reg,
       shapeA: a.shape, permA: [...batch, ...aOnly, ...contracted].map((l) => a.labels.indexOf(l)),
       shapeB: b.shape, permB: [...batch, ...contracted, ...bOnly].map((l) => b.labels.indexOf(l)),
+      permBT: [...batch, ...bOnly, ...contracted].map((l) => b.labels.indexOf(l)),
       batch: product(batch.map(len)), m: product(aOnly.map(len)), k: product(contracted.map(len)), n: product(bOnly.map(len)),
     });
     operands.splice(j, 1);

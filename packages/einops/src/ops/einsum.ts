@@ -23,12 +23,13 @@ export function einsum(...tensorsAndPattern: [...tf.Tensor[], string]): tf.Tenso
     const plan = getEinsumPlan(recipe, inputs.map((t) => t.shape));
     const dtype = commonDtype(inputs);
     if (plan.empty) return tf.zeros(plan.outputShape as number[], dtype);
+    // Integers and booleans are computed exactly in int32 (numpy keeps int32; bool is OR of ANDs).
+    const work = dtype === 'float32' ? 'float32' : 'int32';
     return tf.tidy(() => {
-      // Compute in float32 (the only dtype every backend's matMul takes); cast back at the end.
-      const regs: tf.Tensor[] = inputs.map((t) => (t.dtype === 'float32' ? t : tf.cast(t, 'float32')));
+      const regs: tf.Tensor[] = inputs.map((t) => (t.dtype === work ? t : tf.cast(t, work)));
       let result: tf.Tensor | undefined;
       for (const step of plan.steps) result = runStep(step, regs);
-      return dtype === 'float32' ? result! : dtype === 'bool' ? tf.greater(result!, 0) : tf.cast(tf.round(result!), dtype);
+      return dtype === 'bool' ? tf.greater(result!, 0) : result!;
     });
   });
 }
@@ -37,7 +38,7 @@ function runStep(step: EinsumStep, regs: tf.Tensor[]): tf.Tensor {
   switch (step.kind) {
     case 'diagonal': {
       const t = tf.reshape(permute(regs[step.reg]!, step.shape, step.perm), [step.rest, step.n, step.n]);
-      return (regs[step.reg] = tf.sum(tf.mul(t, tf.eye(step.n)), 2));
+      return (regs[step.reg] = tf.sum(tf.mul(t, tf.eye(step.n, step.n, undefined, t.dtype as 'float32' | 'int32')), 2));
     }
     case 'sum': {
       const t = tf.reshape(permute(regs[step.reg]!, step.shape, step.perm), [step.kept, step.summed]);
@@ -45,12 +46,17 @@ function runStep(step: EinsumStep, regs: tf.Tensor[]): tf.Tensor {
     }
     case 'contract': {
       const a = permute(regs[step.a]!, step.shapeA, step.permA);
-      const b = permute(regs[step.b]!, step.shapeB, step.permB);
       const { batch, m, k, n } = step;
-      // Without a contracted axis the product is elementwise with broadcasting, not a matMul.
-      return (regs[step.out] = k === 1
-        ? tf.mul(tf.reshape(a, [batch, m, 1]), tf.reshape(b, [batch, 1, n]))
-        : batchedMatMul(a, b, batch, m, k, n));
+      // Without a contracted axis the product is elementwise with broadcasting, not a matMul;
+      // int32 contracts exactly by a broadcast product summed over its innermost axis (matMul is
+      // float32-only on WASM, and reducing another axis makes tfjs transpose int32 internally).
+      if (k === 1 || a.dtype === 'int32') {
+        const b = permute(regs[step.b]!, step.shapeB, step.permBT);
+        const product = tf.mul(tf.reshape(a, [batch, m, 1, k]), tf.reshape(b, [batch, 1, n, k]));
+        return (regs[step.out] = k === 1 ? product : tf.sum(product, 3));
+      }
+      const b = permute(regs[step.b]!, step.shapeB, step.permB);
+      return (regs[step.out] = batchedMatMul(a, b, batch, m, k, n));
     }
     case 'output':
       return tf.reshape(permute(regs[step.reg]!, step.shape, step.perm), step.outputShape as number[]);
