@@ -9,7 +9,7 @@ import { EinopsError } from '../errors.js';
 import { AnonymousAxis, ELLIPSIS, type Expression } from '../parsing/expression.js';
 import { parseEinsumPattern } from '../parsing/patterns.js';
 import { product } from './layout.js';
-import { LruCache } from './lru.js';
+import { BoundedCache } from './cache.js';
 
 /** One side of an einsum: axis labels, with the ellipsis at `ellipsisAt` (or -1). */
 interface Term {
@@ -20,7 +20,7 @@ interface Term {
 export interface EinsumRecipe {
   readonly operands: readonly Term[];
   readonly output: Term;
-  readonly plans: LruCache<string, EinsumPlan>;
+  readonly plans: BoundedCache<string, EinsumPlan>;
 }
 
 export type EinsumStep =
@@ -47,13 +47,13 @@ export interface EinsumPlan {
   readonly empty: boolean;
 }
 
-const recipes = new LruCache<string, EinsumRecipe>(256);
+const recipes = new BoundedCache<string, EinsumRecipe>(256);
 
 export function getEinsumRecipe(pattern: string): EinsumRecipe {
   let recipe = recipes.get(pattern);
   if (recipe === undefined) {
     const [lefts, right] = parseEinsumPattern(pattern);
-    recipe = { operands: lefts.map((e) => toTerm(e, pattern, false)), output: toTerm(right, pattern, true), plans: new LruCache(64) };
+    recipe = { operands: lefts.map((e) => toTerm(e, pattern, false)), output: toTerm(right, pattern, true), plans: new BoundedCache(64) };
     const known = new Set(recipe.operands.flatMap((t) => t.labels));
     for (const label of recipe.output.labels) {
       if (!known.has(label)) throw new EinopsError(`Unknown axis ${label} on right side of einsum ${pattern}.`);

@@ -4,13 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  isIdentity, MAX_RANK, mergeBroadcast, mergePermutation, sameShape, splitBroadcast, splitPermutation,
+  isIdentity, MAX_RANK, mergeBroadcast, mergePermutation, sameShape, splitBroadcast, splitPermutation, type MergedPermutation,
 } from './layout.js';
-
-/** `tf.reshape`, skipped (as a clone) when the shape already matches. */
-export function reshapeTo(x: tf.Tensor, shape: readonly number[]): tf.Tensor {
-  return sameShape(x.shape, shape) ? tf.clone(x) : tf.reshape(x, shape as number[]);
-}
 
 /** Runs `step` on `x`, disposing `x` afterwards unless it is `keep` (the caller's input). */
 export function chain(x: tf.Tensor, keep: tf.Tensor, step: (t: tf.Tensor) => tf.Tensor): tf.Tensor {
@@ -20,19 +15,42 @@ export function chain(x: tf.Tensor, keep: tf.Tensor, step: (t: tf.Tensor) => tf.
 }
 
 /**
- * Permutes the axes of `x`, whose data has the (elementary) `shape`, by `perm`. The result has the
- * merged output shape: callers reshape it to whatever they need next. Returns `x` itself when no
- * data moves.
+ * How to permute data of a given shape, decided once per plan: nothing to move, one transpose of
+ * the tensor as it comes, or reshapes to merged axes and transposes (several passes beyond MAX_RANK).
  */
-export function permute(x: tf.Tensor, shape: readonly number[], perm: readonly number[]): tf.Tensor {
+export type PermutationProgram =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'direct'; readonly perm: number[] }
+  | { readonly kind: 'passes'; readonly passes: readonly MergedPermutation[] };
+
+/** `inputShape` is the tensor's actual shape; `shape` the (elementary) shape its data has. */
+export function planPermutation(inputShape: readonly number[], shape: readonly number[], perm: readonly number[]): PermutationProgram {
   const merged = mergePermutation(shape, perm);
-  if (isIdentity(merged.perm)) return x;
-  const passes = merged.shape.length <= MAX_RANK ? [merged] : splitPermutation(merged.shape, merged.perm);
+  if (isIdentity(merged.perm)) return { kind: 'none' };
+  // A tensor already in the right shape is transposed as it is: a reshape costs a kernel call.
+  if (shape.length <= MAX_RANK && sameShape(inputShape, shape)) return { kind: 'direct', perm: [...perm] };
+  return { kind: 'passes', passes: merged.shape.length <= MAX_RANK ? [merged] : splitPermutation(merged.shape, merged.perm) };
+}
+
+/** Runs a permutation program; returns `x` itself when no data moves (callers reshape as needed). */
+export function runPermutation(x: tf.Tensor, program: PermutationProgram): tf.Tensor {
+  if (program.kind === 'none') return x;
+  if (program.kind === 'direct') return transposeKernel(x, program.perm);
   let t = x;
-  for (const pass of passes) {
-    t = chain(t, x, (cur) => chain(tf.reshape(cur, pass.shape), cur, (r) => transposeKernel(r, pass.perm)));
+  for (const pass of program.passes) {
+    t = chain(t, x, (cur) => chain(reshapeIfNeeded(cur, pass.shape), cur, (r) => transposeKernel(r, pass.perm)));
   }
   return t;
+}
+
+/** Permutes data of the (elementary) `shape` by `perm`, planning on the spot (einsum plans ahead instead). */
+export function permute(x: tf.Tensor, shape: readonly number[], perm: readonly number[]): tf.Tensor {
+  return runPermutation(x, planPermutation(x.shape, shape, perm));
+}
+
+/** `tf.reshape`, or `x` itself when the shape already matches (saves a kernel call). */
+export function reshapeIfNeeded(x: tf.Tensor, shape: readonly number[]): tf.Tensor {
+  return sameShape(x.shape, shape) ? x : tf.reshape(x, shape as number[]);
 }
 
 /**
@@ -63,7 +81,7 @@ export function broadcastNewAxes(x: tf.Tensor, from: readonly number[], to: read
   let t = x;
   for (const pass of splitBroadcast(merged.from, merged.to)) {
     const ones = onesForNewAxes(pass.from, pass.to, x.dtype);
-    t = chain(t, x, (cur) => chain(tf.reshape(cur, pass.from), cur, (r) => multiplyByOnes(r, ones)));
+    t = chain(t, x, (cur) => chain(reshapeIfNeeded(cur, pass.from), cur, (r) => multiplyByOnes(r, ones)));
     ones.dispose();
   }
   return t;
@@ -79,22 +97,20 @@ function multiplyByOnes(x: tf.Tensor, ones: tf.Tensor): tf.Tensor {
 }
 
 /**
- * `[B, M, K] x [B, K, N] -> [B, M, N]`. On WASM only un-batched, un-transposed matMuls take the
+ * `[B, M, K] x [B, K, N] -> [B, M, N]` (just `[M, N]` when B = 1); call it inside a tidy. On WASM only un-batched, un-transposed matMuls take the
  * XNNPACK fast path (the batched kernel is a scalar loop ~10x slower), so there the batch is split
  * into 2-D products when they are big enough to pay for the slices.
  */
 export function batchedMatMul(a: tf.Tensor, b: tf.Tensor, batch: number, m: number, k: number, n: number): tf.Tensor {
-  return tf.tidy(() => {
-    if (batch === 1) return tf.reshape(tf.matMul(tf.reshape(a, [m, k]) as tf.Tensor2D, tf.reshape(b, [k, n]) as tf.Tensor2D), [1, m, n]);
-    const a3 = tf.reshape(a, [batch, m, k]) as tf.Tensor3D;
-    const b3 = tf.reshape(b, [batch, k, n]) as tf.Tensor3D;
-    if (splitsBatchedMatMul() && batch <= PER_BATCH_MAX && m * k * n >= PER_BATCH_MIN_WORK) {
-      const as = tf.split(a3, batch, 0);
-      const bs = tf.split(b3, batch, 0);
-      return tf.stack(as.map((ai, i) => tf.matMul(tf.reshape(ai, [m, k]) as tf.Tensor2D, tf.reshape(bs[i]!, [k, n]) as tf.Tensor2D)));
-    }
-    return tf.matMul(a3, b3);
-  });
+  if (batch === 1) return tf.matMul(reshapeIfNeeded(a, [m, k]) as tf.Tensor2D, reshapeIfNeeded(b, [k, n]) as tf.Tensor2D);
+  const a3 = reshapeIfNeeded(a, [batch, m, k]) as tf.Tensor3D;
+  const b3 = reshapeIfNeeded(b, [batch, k, n]) as tf.Tensor3D;
+  if (splitsBatchedMatMul() && batch <= PER_BATCH_MAX && m * k * n >= PER_BATCH_MIN_WORK) {
+    const as = tf.split(a3, batch, 0);
+    const bs = tf.split(b3, batch, 0);
+    return tf.stack(as.map((ai, i) => tf.matMul(tf.reshape(ai, [m, k]) as tf.Tensor2D, tf.reshape(bs[i]!, [k, n]) as tf.Tensor2D)));
+  }
+  return tf.matMul(a3, b3);
 }
 
 const PER_BATCH_MAX = 256;

@@ -3,14 +3,22 @@
  * kernels will see. Pure data, cached per recipe. Follows einops' `_reconstruct_from_shape`.
  */
 import { EinopsError } from '../errors.js';
-import { LruCache } from './lru.js';
-import { product } from './layout.js';
+import { BoundedCache } from './cache.js';
+import { planPermutation, type PermutationProgram } from './kernels.js';
+import { MAX_RANK, product } from './layout.js';
 import type { TransformRecipe } from './recipe.js';
 
 export interface TransformPlan {
   /** Lengths of the input's elementary axes, in input order. */
   readonly leftLengths: readonly number[];
-  readonly permutation: readonly number[];
+  /** Kept axes to output order and reduced axes to the end (einops' order of operations). */
+  readonly permuteAll: PermutationProgram;
+  /**
+   * Reduce first, then permute the (smaller) result: the input viewed with adjacent axes of the same
+   * kind merged, the reduced axes of that view, and the permutation of the kept axes afterwards.
+   * Undefined when the merged view still has more than MAX_RANK axes.
+   */
+  readonly reduceFirst: { readonly shape: readonly number[]; readonly axes: readonly number[]; readonly keptPermute: PermutationProgram } | undefined;
   /** Product of the kept axes' lengths and of the reduced axes' lengths. */
   readonly keptSize: number;
   readonly reducedSize: number;
@@ -22,7 +30,7 @@ export interface TransformPlan {
   readonly inputSize: number;
 }
 
-const plansByRecipe = new WeakMap<TransformRecipe, LruCache<string, TransformPlan>>();
+const plansByRecipe = new WeakMap<TransformRecipe, BoundedCache<string, TransformPlan>>();
 
 export function getPlan(recipe: TransformRecipe, shape: readonly number[], lengths: Readonly<Record<string, number>>):
 TransformPlan {
@@ -30,7 +38,7 @@ TransformPlan {
   for (const name of recipe.givenAxes.keys()) key += `;${lengths[name]}`;
   let plans = plansByRecipe.get(recipe);
   if (plans === undefined) {
-    plans = new LruCache(64);
+    plans = new BoundedCache(64);
     plansByRecipe.set(recipe, plans);
   }
   let plan = plans.get(key);
@@ -85,7 +93,8 @@ TransformPlan {
   }
   return {
     leftLengths,
-    permutation: recipe.permutation,
+    permuteAll: planPermutation(shape, leftLengths, recipe.permutation),
+    reduceFirst: recipe.reducedCount > 0 ? planReduceFirst(recipe, leftLengths) : undefined,
     keptSize: product(keptLengths),
     reducedSize: product(permuted.slice(keptCount)),
     broadcastFrom,
@@ -94,4 +103,29 @@ TransformPlan {
     outputShape: recipe.outputGroups.map((group) => product(group.map((i) => lengths[i]!))),
     inputSize: product(shape),
   };
+}
+
+function planReduceFirst(recipe: TransformRecipe, leftLengths: readonly number[]): TransformPlan['reduceFirst'] {
+  const keptCount = recipe.permutation.length - recipe.reducedCount;
+  const isReduced = new Set(recipe.permutation.slice(keptCount));
+  const shape: number[] = [];
+  const axes: number[] = [];
+  let lastKind: boolean | undefined;
+  leftLengths.forEach((length, axis) => {
+    if (length === 1) return;
+    const reduced = isReduced.has(axis);
+    if (reduced === lastKind) shape[shape.length - 1]! *= length;
+    else {
+      if (reduced) axes.push(shape.length);
+      shape.push(length);
+    }
+    lastKind = reduced;
+  });
+  if (shape.length > MAX_RANK) return undefined;
+  // After reducing, kept axes are in input order; the permutation puts them in output order.
+  const keptInInputOrder = [...recipe.permutation.slice(0, keptCount)].sort((a, b) => a - b);
+  const keptLengths = keptInInputOrder.map((axis) => leftLengths[axis]!);
+  const keptPerm = recipe.permutation.slice(0, keptCount).map((axis) => keptInInputOrder.indexOf(axis));
+  const reducedShape = shape.filter((_, i) => !axes.includes(i));
+  return { shape, axes, keptPermute: planPermutation(reducedShape, keptLengths, keptPerm) };
 }

@@ -8,7 +8,7 @@ import {
   AnonymousAxis, ELLIPSIS, invalidAxisNameReason, showAxes, type Axis, type Expression, type Group,
 } from '../parsing/expression.js';
 import { parseArrowPattern } from '../parsing/patterns.js';
-import { LruCache } from './lru.js';
+import { BoundedCache } from './cache.js';
 
 export type TransformOp = 'rearrange' | 'reduce' | 'repeat';
 
@@ -36,7 +36,7 @@ export interface TransformRecipe {
   readonly outputGroups: readonly (readonly number[])[];
 }
 
-const recipes = new LruCache<string, TransformRecipe>(512);
+const recipes = new BoundedCache<string, TransformRecipe>(512);
 
 export function getRecipe(op: TransformOp, pattern: string, rank: number, axisNames: readonly string[],
   reductionKey: string): TransformRecipe {

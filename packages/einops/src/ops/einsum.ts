@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { EinopsError } from '../errors.js';
 import { getEinsumPlan, getEinsumRecipe, type EinsumStep } from '../lowering/einsum-plan.js';
-import { batchedMatMul, permute } from '../lowering/kernels.js';
+import { batchedMatMul, planPermutation, reshapeIfNeeded, runPermutation, type PermutationProgram } from '../lowering/kernels.js';
 import { commonDtype, requirePattern, requireTensor, withContext } from './inputs.js';
 
 /**
@@ -29,36 +29,50 @@ export function einsum(...tensorsAndPattern: [...tf.Tensor[], string]): tf.Tenso
       const regs: tf.Tensor[] = inputs.map((t) => (t.dtype === work ? t : tf.cast(t, work)));
       let result: tf.Tensor | undefined;
       for (const step of plan.steps) result = runStep(step, regs);
-      return dtype === 'bool' ? tf.greater(result!, 0) : result!;
+      if (dtype === 'bool') return tf.greater(result!, 0);
+      // The caller owns the result, so it is never one of the inputs.
+      return inputs.includes(result!) ? tf.clone(result!) : result!;
     });
   });
+}
+
+/** Permutation programs per step and operand shape, so repeated calls plan nothing. */
+const programs = new WeakMap<object, Map<string, PermutationProgram>>();
+
+function permute(step: EinsumStep, slot: string, x: tf.Tensor, shape: readonly number[], perm: readonly number[]): tf.Tensor {
+  let cache = programs.get(step);
+  if (cache === undefined) programs.set(step, (cache = new Map()));
+  const key = `${slot}:${x.shape.join(',')}`;
+  let program = cache.get(key);
+  if (program === undefined) cache.set(key, (program = planPermutation(x.shape, shape, perm)));
+  return runPermutation(x, program);
 }
 
 function runStep(step: EinsumStep, regs: tf.Tensor[]): tf.Tensor {
   switch (step.kind) {
     case 'diagonal': {
-      const t = tf.reshape(permute(regs[step.reg]!, step.shape, step.perm), [step.rest, step.n, step.n]);
+      const t = reshapeIfNeeded(permute(step, 'x', regs[step.reg]!, step.shape, step.perm), [step.rest, step.n, step.n]);
       return (regs[step.reg] = tf.sum(tf.mul(t, tf.eye(step.n, step.n, undefined, t.dtype as 'float32' | 'int32')), 2));
     }
     case 'sum': {
-      const t = tf.reshape(permute(regs[step.reg]!, step.shape, step.perm), [step.kept, step.summed]);
+      const t = reshapeIfNeeded(permute(step, 'x', regs[step.reg]!, step.shape, step.perm), [step.kept, step.summed]);
       return (regs[step.reg] = tf.sum(t, 1));
     }
     case 'contract': {
-      const a = permute(regs[step.a]!, step.shapeA, step.permA);
+      const a = permute(step, 'a', regs[step.a]!, step.shapeA, step.permA);
       const { batch, m, k, n } = step;
       // Without a contracted axis the product is elementwise with broadcasting, not a matMul;
       // int32 contracts exactly by a broadcast product summed over its innermost axis (matMul is
       // float32-only on WASM, and reducing another axis makes tfjs transpose int32 internally).
       if (k === 1 || a.dtype === 'int32') {
-        const b = permute(regs[step.b]!, step.shapeB, step.permBT);
-        const product = tf.mul(tf.reshape(a, [batch, m, 1, k]), tf.reshape(b, [batch, 1, n, k]));
+        const b = permute(step, 'bt', regs[step.b]!, step.shapeB, step.permBT);
+        const product = tf.mul(reshapeIfNeeded(a, [batch, m, 1, k]), reshapeIfNeeded(b, [batch, 1, n, k]));
         return (regs[step.out] = k === 1 ? product : tf.sum(product, 3));
       }
-      const b = permute(regs[step.b]!, step.shapeB, step.permB);
+      const b = permute(step, 'b', regs[step.b]!, step.shapeB, step.permB);
       return (regs[step.out] = batchedMatMul(a, b, batch, m, k, n));
     }
     case 'output':
-      return tf.reshape(permute(regs[step.reg]!, step.shape, step.perm), step.outputShape as number[]);
+      return reshapeIfNeeded(permute(step, 'x', regs[step.reg]!, step.shape, step.perm), step.outputShape);
   }
 }

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { EinopsError, show } from '../errors.js';
-import { LruCache } from '../lowering/lru.js';
+import { BoundedCache } from '../lowering/cache.js';
 import { product } from '../lowering/layout.js';
 import { invalidAxisNameReason } from '../parsing/expression.js';
 import { commonDtype, requirePattern, requireTensor } from './inputs.js';
@@ -14,7 +14,7 @@ interface PackPattern {
   readonly after: number;
 }
 
-const patterns = new LruCache<string, PackPattern>(128);
+const patterns = new BoundedCache<string, PackPattern>(128);
 
 function analyzePattern(pattern: string, opname: 'pack' | 'unpack'): PackPattern {
   const key = `${opname}\u0000${pattern}`;

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { EinopsError } from '../errors.js';
-import { broadcastNewAxes, chain, permute } from '../lowering/kernels.js';
+import { broadcastNewAxes, chain, reshapeIfNeeded, runPermutation } from '../lowering/kernels.js';
 import { getPlan, type TransformPlan } from '../lowering/plan.js';
 import { getRecipe, type TransformOp, type TransformRecipe } from '../lowering/recipe.js';
 import {
@@ -50,44 +50,67 @@ function execute(x: tf.Tensor, recipe: TransformRecipe, plan: TransformPlan, red
   }
   if (plan.inputSize === 0 || plan.outputShape.includes(0)) return zeroSizeResult(x, plan, reducing ? reduction : undefined);
 
-  let t = permute(x, plan.leftLengths, plan.permutation);
-  if (reducing) {
-    t = chain(t, x, (cur) => tf.reshape(cur, [plan.keptSize, plan.reducedSize]));
-    t = chain(t, x, (cur) => reduceRows(cur, reduction!, plan.keptSize));
+  let t: tf.Tensor;
+  if (reducing && typeof reduction !== 'function' && plan.reduceFirst !== undefined && reducesInPlace(x.dtype, reduction!)) {
+    // One reduction kernel over the reduced axes, then a permutation of the smaller result.
+    const { shape, axes, keptPermute } = plan.reduceFirst;
+    t = chain(reshapeIfNeeded(x, shape), x, (cur) => reduceAxes(cur, reduction!, axes));
+    t = chain(t, x, (cur) => runPermutation(cur, keptPermute));
+  } else {
+    // einops' order: permute (reduced axes last), then reduce the trailing axes as rows.
+    t = runPermutation(x, plan.permuteAll);
+    if (reducing) {
+      t = chain(t, x, (cur) => tf.reshape(cur, [plan.keptSize, plan.reducedSize]));
+      t = chain(t, x, (cur) => reduceRows(cur, reduction!, plan.keptSize));
+    }
   }
   if (plan.needsBroadcast) t = chain(t, x, (cur) => broadcastNewAxes(cur, plan.broadcastFrom, plan.broadcastTo));
   if (t === x) return tf.reshape(x, plan.outputShape as number[]);
-  return chain(t, x, (cur) => (sameShape(cur.shape, plan.outputShape) ? cur : tf.reshape(cur, plan.outputShape as number[])));
+  return chain(t, x, (cur) => reshapeIfNeeded(cur, plan.outputShape));
 }
 
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+/**
+ * Reducing over non-trailing axes makes tfjs transpose internally, which tfjs-backend-webgpu 4.22
+ * gets wrong for int32 and bool (see transposeKernel): there those go through our own permutation.
+ */
+function reducesInPlace(dtype: tf.DataType, reduction: ReductionName): boolean {
+  return tf.getBackend() !== 'webgpu' || (dtype === 'float32' && reduction !== 'any' && reduction !== 'all');
 }
 
-/** Reduces a [kept, reduced] matrix along its rows with numpy's dtype rules, giving [kept]. */
+/** Reduces a [kept, reduced] matrix along its rows, giving [kept]; callables get this matrix too. */
 function reduceRows(t: tf.Tensor, reduction: Reduction, keptSize: number): tf.Tensor {
-  if (typeof reduction === 'function') {
-    const out = reduction(t, [1]);
-    if (!(out instanceof tf.Tensor) || out.size !== keptSize) {
-      throw new EinopsError(`a callable reduction must return a tensor of ${keptSize} elements with the reduced axes removed`);
-    }
-    return out;
+  if (typeof reduction !== 'function') return reduceAxes(t, reduction, [1]);
+  const out = reduction(t, [1]);
+  if (!(out instanceof tf.Tensor) || out.size !== keptSize) {
+    throw new EinopsError(`a callable reduction must return a tensor of ${keptSize} elements with the reduced axes removed`);
   }
+  return out;
+}
+
+/** A named reduction over `axes` with numpy's dtype rules (bool sums count, any / all give bool). */
+function reduceAxes(t: tf.Tensor, reduction: ReductionName, axes: readonly number[]): tf.Tensor {
+  const ax = axes as number[];
   return tf.tidy(() => {
     switch (reduction) {
-      case 'sum': return tf.sum(t.dtype === 'bool' ? tf.cast(t, 'int32') : t, 1);
-      case 'prod': return tf.prod(t.dtype === 'bool' ? tf.cast(t, 'int32') : t, 1);
-      case 'mean': return tf.mean(t, 1);
+      case 'sum':
+      case 'prod': {
+        const numeric = t.dtype === 'bool' ? tf.cast(t, 'int32') : t;
+        if (ax.length === 0) return numeric === t ? tf.clone(t) : numeric;
+        return reduction === 'sum' ? tf.sum(numeric, ax) : tf.prod(numeric, ax);
+      }
+      case 'mean': return ax.length === 0 ? tf.clone(t) : tf.mean(t, ax);
       case 'max':
       case 'min': {
+        if (ax.length === 0) return tf.clone(t);
         const numeric = t.dtype === 'bool' ? tf.cast(t, 'int32') : t;
-        const r = reduction === 'max' ? tf.max(numeric, 1) : tf.min(numeric, 1);
+        const r = reduction === 'max' ? tf.max(numeric, ax) : tf.min(numeric, ax);
         return t.dtype === 'bool' ? tf.cast(r, 'bool') : r;
       }
       case 'any':
       case 'all': {
         const truth = t.dtype === 'bool' ? t : tf.notEqual(t, tf.scalar(0, t.dtype));
-        return reduction === 'any' ? tf.any(truth, 1) : tf.all(truth, 1);
+        if (ax.length === 0) return truth === t ? tf.clone(t) : truth;
+        return reduction === 'any' ? tf.any(truth, ax) : tf.all(truth, ax);
       }
     }
   });
