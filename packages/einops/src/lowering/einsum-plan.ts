@@ -8,6 +8,7 @@
 import { EinopsError } from '../errors.js';
 import { AnonymousAxis, ELLIPSIS, type Expression } from '../parsing/expression.js';
 import { parseEinsumPattern } from '../parsing/patterns.js';
+import { planPermutation, type PermutationProgram } from './kernels.js';
 import { product } from './layout.js';
 import { BoundedCache } from './cache.js';
 
@@ -25,20 +26,20 @@ export interface EinsumRecipe {
 
 export type EinsumStep =
   /** Keep the diagonal of two axes of equal length: `[rest, n, n] -> [rest, n]` after a permutation. */
-  | { readonly kind: 'diagonal'; readonly reg: number; readonly shape: readonly number[]; readonly perm: readonly number[]; readonly rest: number; readonly n: number }
+  | { readonly kind: 'diagonal'; readonly reg: number; readonly program: PermutationProgram; readonly rest: number; readonly n: number }
   /** Sum out axes: permute to `[kept, summed]`, reduce the second. */
-  | { readonly kind: 'sum'; readonly reg: number; readonly shape: readonly number[]; readonly perm: readonly number[]; readonly kept: number; readonly summed: number }
-  /** Contract two registers into a new one: `[B, M, K] x [B, K, N] -> [B, M, N]` (a product when K = 1). */
+  | { readonly kind: 'sum'; readonly reg: number; readonly program: PermutationProgram; readonly kept: number; readonly summed: number }
+  /**
+   * Contract two registers into a new one: `[B, M, K] x [B, K, N] -> [B, M, N]` with a matMul, or,
+   * when K = 1 or for int32, a broadcast product `[B, M, 1, K] * [B, 1, N, K]` summed over K.
+   */
   | {
     readonly kind: 'contract'; readonly a: number; readonly b: number; readonly out: number;
-    readonly shapeA: readonly number[]; readonly permA: readonly number[];
-    readonly shapeB: readonly number[]; readonly permB: readonly number[];
-    /** B as `[batch, bOnly, contracted]`, for products that are not matMuls (int32). */
-    readonly permBT: readonly number[];
+    readonly programA: PermutationProgram; readonly programB: PermutationProgram; readonly byProduct: boolean;
     readonly batch: number; readonly m: number; readonly k: number; readonly n: number;
   }
   /** Put the last register's axes in output order and give it the output shape. */
-  | { readonly kind: 'output'; readonly reg: number; readonly shape: readonly number[]; readonly perm: readonly number[]; readonly outputShape: readonly number[] };
+  | { readonly kind: 'output'; readonly reg: number; readonly program: PermutationProgram; readonly outputShape: readonly number[] };
 
 export interface EinsumPlan {
   readonly steps: readonly EinsumStep[];
@@ -85,11 +86,13 @@ function toTerm(expr: Expression, pattern: string, isOutput: boolean): Term {
 
 const ellipsisLabel = (i: number): string => `${ELLIPSIS}#${i}`;
 
-export function getEinsumPlan(recipe: EinsumRecipe, shapes: readonly (readonly number[])[]): EinsumPlan {
-  const key = shapes.map((s) => s.join(',')).join(';');
+/** `exactInt`: integers are computed in int32 without matMul (see the contract step). */
+export function getEinsumPlan(recipe: EinsumRecipe, shapes: readonly (readonly number[])[], exactInt: boolean): EinsumPlan {
+  let key = exactInt ? 'i' : 'f';
+  for (const shape of shapes) key += `;${shape.join(',')}`;
   let plan = recipe.plans.get(key);
   if (plan === undefined) {
-    plan = buildPlan(recipe, shapes);
+    plan = buildPlan(recipe, shapes, exactInt);
     recipe.plans.set(key, plan);
   }
   return plan;
@@ -98,10 +101,13 @@ export function getEinsumPlan(recipe: EinsumRecipe, shapes: readonly (readonly n
 interface Operand {
   reg: number;
   labels: string[];
+  /** Lengths of the labelled axes. */
   shape: number[];
+  /** The shape the register's tensor actually has when the next step runs. */
+  actual: number[];
 }
 
-function buildPlan(recipe: EinsumRecipe, shapes: readonly (readonly number[])[]): EinsumPlan {
+function buildPlan(recipe: EinsumRecipe, shapes: readonly (readonly number[])[], exactInt: boolean): EinsumPlan {
   if (shapes.length !== recipe.operands.length) {
     throw new EinopsError(`einsum pattern has ${recipe.operands.length} operand(s) but ${shapes.length} tensor(s) were given`);
   }
@@ -149,7 +155,7 @@ function buildPlan(recipe: EinsumRecipe, shapes: readonly (readonly number[])[])
 
   const steps: EinsumStep[] = [];
   let nextReg = shapes.length;
-  const operands: Operand[] = operandLabels.map((labels, i) => ({ reg: i, labels: [...labels], shape: [...shapes[i]!] }));
+  const operands: Operand[] = operandLabels.map((labels, i) => ({ reg: i, labels: [...labels], shape: [...shapes[i]!], actual: [...shapes[i]!] }));
   const needed = (label: string, except: Operand[]): boolean =>
     outputLabels.includes(label) || operands.some((o) => !except.includes(o) && o.labels.includes(label));
 
@@ -173,13 +179,17 @@ function buildPlan(recipe: EinsumRecipe, shapes: readonly (readonly number[])[])
     const aOnly = a.labels.filter((l) => !shared.includes(l));
     const bOnly = b.labels.filter((l) => !shared.includes(l));
     const len = (l: string): number => size.get(l)!;
-    const out: Operand = { reg: nextReg++, labels: [...batch, ...aOnly, ...bOnly], shape: [...batch, ...aOnly, ...bOnly].map(len) };
+    const [bt, m, k, n] = [batch, aOnly, contracted, bOnly].map((ls) => product(ls.map(len))) as [number, number, number, number];
+    const byProduct = k === 1 || exactInt;
+    const out: Operand = {
+      reg: nextReg++, labels: [...batch, ...aOnly, ...bOnly], shape: [...batch, ...aOnly, ...bOnly].map(len),
+      actual: byProduct ? (k === 1 ? [bt, m, n, 1] : [bt, m, n]) : bt === 1 ? [m, n] : [bt, m, n],
+    };
+    const permB = byProduct ? [...batch, ...bOnly, ...contracted] : [...batch, ...contracted, ...bOnly];
     steps.push({
-      kind: 'contract', a: a.reg, b: b.reg, out: out.reg,
-      shapeA: a.shape, permA: [...batch, ...aOnly, ...contracted].map((l) => a.labels.indexOf(l)),
-      shapeB: b.shape, permB: [...batch, ...contracted, ...bOnly].map((l) => b.labels.indexOf(l)),
-      permBT: [...batch, ...bOnly, ...contracted].map((l) => b.labels.indexOf(l)),
-      batch: product(batch.map(len)), m: product(aOnly.map(len)), k: product(contracted.map(len)), n: product(bOnly.map(len)),
+      kind: 'contract', a: a.reg, b: b.reg, out: out.reg, byProduct, batch: bt, m, k, n,
+      programA: planPermutation(a.actual, a.shape, [...batch, ...aOnly, ...contracted].map((l) => a.labels.indexOf(l))),
+      programB: planPermutation(b.actual, b.shape, permB.map((l) => b.labels.indexOf(l))),
     });
     operands.splice(j, 1);
     operands.splice(i, 1, out);
@@ -188,7 +198,7 @@ function buildPlan(recipe: EinsumRecipe, shapes: readonly (readonly number[])[])
   const last = operands[0]!;
   sumOut(last, last.labels.filter((l) => !outputLabels.includes(l)), steps);
   const present = outputLabels.filter((l) => last.labels.includes(l));
-  steps.push({ kind: 'output', reg: last.reg, shape: last.shape, perm: present.map((l) => last.labels.indexOf(l)), outputShape });
+  steps.push({ kind: 'output', reg: last.reg, program: planPermutation(last.actual, last.shape, present.map((l) => last.labels.indexOf(l))), outputShape });
   return { steps, outputShape, empty: false };
 }
 
@@ -200,9 +210,11 @@ function takeDiagonals(op: Operand, steps: EinsumStep[]): void {
     const d0 = op.labels.indexOf(op.labels[d1]!);
     const restDims = op.labels.map((_, d) => d).filter((d) => d !== d0 && d !== d1);
     const n = op.shape[d0]!;
-    steps.push({ kind: 'diagonal', reg: op.reg, shape: [...op.shape], perm: [...restDims, d0, d1], rest: product(restDims.map((d) => op.shape[d]!)), n });
+    const rest = product(restDims.map((d) => op.shape[d]!));
+    steps.push({ kind: 'diagonal', reg: op.reg, program: planPermutation(op.actual, op.shape, [...restDims, d0, d1]), rest, n });
     op.labels = [...restDims.map((d) => op.labels[d]!), op.labels[d0]!];
     op.shape = [...restDims.map((d) => op.shape[d]!), n];
+    op.actual = [rest, n];
   }
 }
 
@@ -210,12 +222,14 @@ function sumOut(op: Operand, labels: readonly string[], steps: EinsumStep[]): vo
   if (labels.length === 0) return;
   const keptDims = op.labels.map((_, d) => d).filter((d) => !labels.includes(op.labels[d]!));
   const summedDims = op.labels.map((_, d) => d).filter((d) => labels.includes(op.labels[d]!));
+  const kept = product(keptDims.map((d) => op.shape[d]!));
   steps.push({
-    kind: 'sum', reg: op.reg, shape: [...op.shape], perm: [...keptDims, ...summedDims],
-    kept: product(keptDims.map((d) => op.shape[d]!)), summed: product(summedDims.map((d) => op.shape[d]!)),
+    kind: 'sum', reg: op.reg, program: planPermutation(op.actual, op.shape, [...keptDims, ...summedDims]),
+    kept, summed: product(summedDims.map((d) => op.shape[d]!)),
   });
   op.labels = keptDims.map((d) => op.labels[d]!);
   op.shape = keptDims.map((d) => op.shape[d]!);
+  op.actual = [kept];
 }
 
 /** Greedy contraction order: the pair whose result is smallest (then the pair that comes first). */

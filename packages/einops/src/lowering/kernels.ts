@@ -72,19 +72,32 @@ function transposeKernel(x: tf.Tensor, perm: number[]): tf.Tensor {
 }
 
 /**
- * Broadcasts `x` (data of shape `from`, with 1 where new axes go) to `to` without the Tile kernel:
- * a multiplication by ones that have only the new axes, which every backend broadcasts natively.
- * Returns a tensor with the merged target shape.
+ * Broadcasts `x` (data of shape `from`, with 1 where new axes go) to `to`. Small results use one
+ * Tile kernel (cheapest to dispatch); larger ones a multiplication by ones that have only the new
+ * axes, which every backend broadcasts natively (Tile is a slow per-element loop on WASM).
+ * Returns a tensor of the target shape, or of the merged target shape when axes had to merge.
  */
 export function broadcastNewAxes(x: tf.Tensor, from: readonly number[], to: readonly number[]): tf.Tensor {
+  if (from.length <= MAX_RANK && sameShape(x.shape, from)) return broadcastOnce(x, from, to);
   const merged = mergeBroadcast(from, to);
   let t = x;
   for (const pass of splitBroadcast(merged.from, merged.to)) {
-    const ones = onesForNewAxes(pass.from, pass.to, x.dtype);
-    t = chain(t, x, (cur) => chain(reshapeIfNeeded(cur, pass.from), cur, (r) => multiplyByOnes(r, ones)));
-    ones.dispose();
+    t = chain(t, x, (cur) => chain(reshapeIfNeeded(cur, pass.from), cur, (r) => broadcastOnce(r, pass.from, pass.to)));
   }
   return t;
+}
+
+const SMALL_TILE = 4096;
+
+function broadcastOnce(x: tf.Tensor, from: readonly number[], to: readonly number[]): tf.Tensor {
+  let size = 1;
+  for (const len of to) size *= len;
+  // WebGPU's Tile of rank >= 5 reads back to the CPU; keep it to small, low-rank cases.
+  if (size <= SMALL_TILE && to.length <= 4) return tf.tile(x, to.map((len, i) => len / from[i]!));
+  const ones = onesForNewAxes(from, to, x.dtype);
+  const y = multiplyByOnes(x, ones);
+  ones.dispose();
+  return y;
 }
 
 function onesForNewAxes(from: readonly number[], to: readonly number[], dtype: tf.DataType): tf.Tensor {

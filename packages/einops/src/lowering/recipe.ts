@@ -36,15 +36,18 @@ export interface TransformRecipe {
   readonly outputGroups: readonly (readonly number[])[];
 }
 
-const recipes = new BoundedCache<string, TransformRecipe>(512);
+/** Recipes per pattern, then per (operation, reduction, rank, length names): cheap keys on hits. */
+const recipes = new BoundedCache<string, Map<string, TransformRecipe>>(512);
 
 export function getRecipe(op: TransformOp, pattern: string, rank: number, axisNames: readonly string[],
   reductionKey: string): TransformRecipe {
-  const key = `${op}\u0000${reductionKey}\u0000${rank}\u0000${pattern}\u0000${axisNames.join(',')}`;
-  let recipe = recipes.get(key);
+  let byPattern = recipes.get(pattern);
+  if (byPattern === undefined) recipes.set(pattern, (byPattern = new Map()));
+  const key = axisNames.length === 0 ? `${op} ${reductionKey} ${rank}` : `${op} ${reductionKey} ${rank} ${axisNames.join(',')}`;
+  let recipe = byPattern.get(key);
   if (recipe === undefined) {
     recipe = prepareRecipe(op, pattern, rank, axisNames, reductionKey);
-    recipes.set(key, recipe);
+    byPattern.set(key, recipe);
   }
   return recipe;
 }

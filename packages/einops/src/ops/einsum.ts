@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { EinopsError } from '../errors.js';
 import { getEinsumPlan, getEinsumRecipe, type EinsumStep } from '../lowering/einsum-plan.js';
-import { batchedMatMul, planPermutation, reshapeIfNeeded, runPermutation, type PermutationProgram } from '../lowering/kernels.js';
+import { batchedMatMul, reshapeIfNeeded, runPermutation } from '../lowering/kernels.js';
 import { commonDtype, requirePattern, requireTensor, withContext } from './inputs.js';
 
 /**
@@ -20,8 +20,8 @@ export function einsum(...tensorsAndPattern: [...tf.Tensor[], string]): tf.Tenso
     requirePattern(pattern);
     const inputs = tensors.map((t, i) => requireTensor(t, `einsum operand #${i}`));
     const recipe = getEinsumRecipe(pattern as string);
-    const plan = getEinsumPlan(recipe, inputs.map((t) => t.shape));
     const dtype = commonDtype(inputs);
+    const plan = getEinsumPlan(recipe, inputs.map((t) => t.shape), dtype !== 'float32');
     if (plan.empty) return tf.zeros(plan.outputShape as number[], dtype);
     // Integers and booleans are computed exactly in int32 (numpy keeps int32; bool is OR of ANDs).
     const work = dtype === 'float32' ? 'float32' : 'int32';
@@ -36,43 +36,28 @@ export function einsum(...tensorsAndPattern: [...tf.Tensor[], string]): tf.Tenso
   });
 }
 
-/** Permutation programs per step and operand shape, so repeated calls plan nothing. */
-const programs = new WeakMap<object, Map<string, PermutationProgram>>();
-
-function permute(step: EinsumStep, slot: string, x: tf.Tensor, shape: readonly number[], perm: readonly number[]): tf.Tensor {
-  let cache = programs.get(step);
-  if (cache === undefined) programs.set(step, (cache = new Map()));
-  const key = `${slot}:${x.shape.join(',')}`;
-  let program = cache.get(key);
-  if (program === undefined) cache.set(key, (program = planPermutation(x.shape, shape, perm)));
-  return runPermutation(x, program);
-}
-
 function runStep(step: EinsumStep, regs: tf.Tensor[]): tf.Tensor {
   switch (step.kind) {
     case 'diagonal': {
-      const t = reshapeIfNeeded(permute(step, 'x', regs[step.reg]!, step.shape, step.perm), [step.rest, step.n, step.n]);
+      const t = reshapeIfNeeded(runPermutation(regs[step.reg]!, step.program), [step.rest, step.n, step.n]);
       return (regs[step.reg] = tf.sum(tf.mul(t, tf.eye(step.n, step.n, undefined, t.dtype as 'float32' | 'int32')), 2));
     }
     case 'sum': {
-      const t = reshapeIfNeeded(permute(step, 'x', regs[step.reg]!, step.shape, step.perm), [step.kept, step.summed]);
+      const t = reshapeIfNeeded(runPermutation(regs[step.reg]!, step.program), [step.kept, step.summed]);
       return (regs[step.reg] = tf.sum(t, 1));
     }
     case 'contract': {
-      const a = permute(step, 'a', regs[step.a]!, step.shapeA, step.permA);
+      const a = runPermutation(regs[step.a]!, step.programA);
+      const b = runPermutation(regs[step.b]!, step.programB);
       const { batch, m, k, n } = step;
-      // Without a contracted axis the product is elementwise with broadcasting, not a matMul;
-      // int32 contracts exactly by a broadcast product summed over its innermost axis (matMul is
-      // float32-only on WASM, and reducing another axis makes tfjs transpose int32 internally).
-      if (k === 1 || a.dtype === 'int32') {
-        const b = permute(step, 'bt', regs[step.b]!, step.shapeB, step.permBT);
-        const product = tf.mul(reshapeIfNeeded(a, [batch, m, 1, k]), reshapeIfNeeded(b, [batch, 1, n, k]));
-        return (regs[step.out] = k === 1 ? product : tf.sum(product, 3));
-      }
-      const b = permute(step, 'b', regs[step.b]!, step.shapeB, step.permB);
-      return (regs[step.out] = batchedMatMul(a, b, batch, m, k, n));
+      if (!step.byProduct) return (regs[step.out] = batchedMatMul(a, b, batch, m, k, n));
+      // No contracted axis: an elementwise product with broadcasting, not a matMul. int32 contracts
+      // exactly this way too, summing the innermost axis (matMul is float32-only on WASM, and
+      // reducing another axis makes tfjs transpose int32 internally, which WebGPU gets wrong).
+      const product = tf.mul(reshapeIfNeeded(a, [batch, m, 1, k]), reshapeIfNeeded(b, [batch, 1, n, k]));
+      return (regs[step.out] = k === 1 ? product : tf.sum(product, 3));
     }
     case 'output':
-      return reshapeIfNeeded(permute(step, 'x', regs[step.reg]!, step.shape, step.perm), step.outputShape);
+      return reshapeIfNeeded(runPermutation(regs[step.reg]!, step.program), step.outputShape);
   }
 }

@@ -22,8 +22,11 @@ export function requirePattern(pattern: unknown): string {
   return pattern;
 }
 
+/** The lengths object used when none is given (recognised by identity on the hot path). */
+export const NO_LENGTHS: AxesLengths = Object.freeze({});
+
 export function requireAxesLengths(lengths: unknown): AxesLengths {
-  if (lengths === undefined || lengths === null) return {};
+  if (lengths === undefined || lengths === null) return NO_LENGTHS;
   if (typeof lengths !== 'object' || Array.isArray(lengths) || isTensor(lengths)) {
     throw new EinopsError(`axes lengths must be an object like {h: 2}, got ${describe(lengths)}`);
   }

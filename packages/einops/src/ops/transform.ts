@@ -8,7 +8,7 @@ import { broadcastNewAxes, chain, reshapeIfNeeded, runPermutation } from '../low
 import { getPlan, type TransformPlan } from '../lowering/plan.js';
 import { getRecipe, type TransformOp, type TransformRecipe } from '../lowering/recipe.js';
 import {
-  requireAxesLengths, requirePattern, requireTensor, stackInputs, withContext, type AxesLengths,
+  NO_LENGTHS, requireAxesLengths, requirePattern, requireTensor, stackInputs, withContext, type AxesLengths,
 } from './inputs.js';
 
 export const REDUCTIONS = ['min', 'max', 'sum', 'mean', 'prod', 'any', 'all'] as const;
@@ -26,7 +26,7 @@ export function applyTransform(op: TransformOp, input: tf.Tensor | readonly tf.T
     if (op === 'reduce') checkReduction(reduction);
     const x = Array.isArray(input) ? stackInputs(input) : requireTensor(input, 'input');
     try {
-      const names = Object.keys(lengths).sort();
+      const names = lengths === NO_LENGTHS ? NO_NAMES : Object.keys(lengths).sort();
       const recipe = getRecipe(op, pattern, x.rank, names, typeof reduction === 'function' ? 'callable' : label);
       const plan = getPlan(recipe, x.shape, lengths);
       return execute(x, recipe, plan, reduction);
@@ -35,6 +35,8 @@ export function applyTransform(op: TransformOp, input: tf.Tensor | readonly tf.T
     }
   });
 }
+
+const NO_NAMES: readonly string[] = [];
 
 export function checkReduction(reduction: unknown): asserts reduction is Reduction {
   if (typeof reduction === 'function') return;
