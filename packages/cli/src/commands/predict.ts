@@ -1,0 +1,57 @@
+/** `vit predict <image...>`: top-k classes with the checkpoint's class names and normalisation. */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Command } from 'commander';
+import { parseBackend, useBackend } from '../backend.js';
+import { readCheckpoint } from '../checkpoint.js';
+import { makeBatch } from '../data/augment.js';
+import { readImage, resizeImage } from '../data/image-file.js';
+import { buildModel } from '../models.js';
+import { addBackendOption, int } from './options.js';
+
+export interface Prediction {
+  file: string;
+  top: Array<{ label: string; index: number; probability: number }>;
+}
+
+export function registerPredict(program: Command): void {
+  const cmd = program.command('predict').description('classify images (PNG or JPEG)')
+    .argument('<images...>', 'image files')
+    .requiredOption('--checkpoint <file>', 'model checkpoint')
+    .option('--top-k <n>', 'how many classes to show', int('--top-k'), 5)
+    .option('--json', 'print JSON');
+  addBackendOption(cmd);
+  cmd.action(async (images: string[], opts: Record<string, any>) => {
+    await useBackend(parseBackend(opts.backend));
+    const { meta, tensors } = readCheckpoint(opts.checkpoint);
+    const model = await buildModel(meta.spec);
+    try {
+      model.loadStateDict(tensors);
+    } finally {
+      tf.dispose(Object.values(tensors));
+    }
+    model.eval();
+    const size = meta.imageSize;
+    const pixels = new Uint8Array(images.length * size * size * 3);
+    images.forEach((file, i) => pixels.set(resizeImage(readImage(file), size, size).data, i * size * size * 3));
+    const batch = makeBatch({ name: 'predict', classNames: meta.classNames, pixels, labels: new Int32Array(images.length), height: size, width: size, channels: 3 },
+      Int32Array.from(images.keys()), meta.normalization);
+    const probs = tf.tidy(() => tf.softmax(model.forward(batch.images)));
+    const values = await probs.data();
+    tf.dispose([probs, batch.images, batch.labels]);
+    model.dispose();
+    const k = Math.min(opts.topK, meta.classNames.length);
+    const predictions: Prediction[] = images.map((file, i) => {
+      const row = Array.from(values.subarray(i * meta.classNames.length, (i + 1) * meta.classNames.length));
+      const top = row.map((p, index) => ({ label: meta.classNames[index]!, index, probability: p }))
+        .sort((a, b) => b.probability - a.probability).slice(0, k);
+      return { file, top };
+    });
+    if (opts.json) console.log(JSON.stringify(predictions, null, 2));
+    else {
+      for (const p of predictions) {
+        console.log(p.file);
+        for (const t of p.top) console.log(`  ${(t.probability * 100).toFixed(2).padStart(6)}%  ${t.label}`);
+      }
+    }
+  });
+}
