@@ -1,0 +1,20 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Module } from './module.js';
+
+/** nn.Dropout: in train mode zeroes elements with probability p and scales the rest by 1/(1-p). */
+export class Dropout extends Module {
+  constructor(readonly p = 0.5) {
+    super();
+    if (!(p >= 0 && p <= 1)) throw new Error(`Dropout probability has to be between 0 and 1, but got ${p}`);
+  }
+
+  forward(x: tf.Tensor): tf.Tensor {
+    if (!this.training || this.p === 0) return tf.reshape(x, x.shape); // a new tensor sharing x's data: no copy (tf.clone copies on WASM)
+    if (this.p === 1) return tf.zerosLike(x);
+    return tf.dropout(x, this.p);
+  }
+
+  protected override extraRepr(): string {
+    return `p=${this.p}`;
+  }
+}
