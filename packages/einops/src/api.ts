@@ -11,4 +11,10 @@ export { Rearrange } from './layers/rearrange-layer.js';
 export { Reduce } from './layers/reduce-layer.js';
 export { EinMix, type EinMixOptions } from './layers/einmix.js';
 export type { EinopsLayer } from './layers/layer.js';
+export type { RankOf, TensorOfRank } from './typed/rank.js';
+export type { EinopsTypeError } from './typed/parse.js';
+export type {
+  EinsumResult, PackResult, RearrangeResult, ReduceResult, RepeatResult,
+  EinsumPattern, PackPattern, ParseShapePattern, RearrangePattern, ReducePattern, RepeatPattern, UnpackPattern,
+} from './typed/checks.js';
 export { missingGradients, REQUIRED_GRADIENTS } from './tfjs-setup/self-check.js';

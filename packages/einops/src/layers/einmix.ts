@@ -14,13 +14,15 @@ import { ELLIPSIS, type Axis, type Expression } from '../parsing/expression.js';
 import { parseArrowPattern, parseSinglePattern } from '../parsing/patterns.js';
 import type { EinopsLayer } from './layer.js';
 import { describeLengths } from './rearrange-layer.js';
+import type { EinMixArg, EinMixInput, EinMixResult } from '../typed/checks.js';
 
 export interface EinMixOptions {
   /** Seed for the weight and bias initialisation. */
   readonly seed?: number;
 }
 
-export class EinMix implements EinopsLayer {
+export class EinMix<P extends string = string, W extends string = string, B extends string | null = null, L extends AxesLengths = {}>
+implements EinopsLayer {
   readonly weight: tf.Variable;
   readonly bias: tf.Variable | undefined;
   readonly axesLengths: AxesLengths;
@@ -28,6 +30,12 @@ export class EinMix implements EinopsLayer {
   private readonly preRearrange: { pattern: string; lengths: AxesLengths } | undefined;
   private readonly postPattern: string | undefined;
 
+  /**
+   * Literal patterns, weight and bias shapes are checked together with the names of the lengths,
+   * as the constructor checks them at run time; `forward` then checks the input's rank.
+   */
+  constructor(pattern: EinMixArg<'pattern', P, W, B, L, P>, weightShape: EinMixArg<'weight', P, W, B, L, W>,
+    biasShape?: EinMixArg<'bias', P, W, B, L, B>, axesLengths?: L, options?: EinMixOptions);
   constructor(readonly pattern: string, readonly weightShape: string, readonly biasShape: string | null = null,
     axesLengths: AxesLengths = {}, options: EinMixOptions = {}) {
     this.axesLengths = { ...requireAxesLengths(axesLengths) };
@@ -98,6 +106,9 @@ export class EinMix implements EinopsLayer {
     this.einsumPattern = `${leftFlat.join(' ')}, ${weightAxes.join(' ')} -> ${rightFlat.join(' ')}`;
   }
 
+  // Typed through `this` (see Rearrange.forward).
+  forward<X extends tf.Tensor, P_ extends string, W_ extends string, B_ extends string | null, L_>(
+    this: EinMix<P_, W_, B_, L_ & AxesLengths>, x: EinMixInput<P_, W_, B_, L_, X>): EinMixResult<P_, W_, B_, L_, X>;
   forward(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
       let t = this.preRearrange === undefined ? x : rearrange(x, this.preRearrange.pattern, this.preRearrange.lengths);

@@ -108,27 +108,3 @@ function onesForNewAxes(from: readonly number[], to: readonly number[], dtype: t
 function multiplyByOnes(x: tf.Tensor, ones: tf.Tensor): tf.Tensor {
   return x.dtype === 'bool' ? tf.logicalAnd(x, ones) : tf.mul(x, ones);
 }
-
-/**
- * `[B, M, K] x [B, K, N] -> [B, M, N]` (just `[M, N]` when B = 1); call it inside a tidy. On WASM only un-batched, un-transposed matMuls take the
- * XNNPACK fast path (the batched kernel is a scalar loop ~10x slower), so there the batch is split
- * into 2-D products when they are big enough to pay for the slices.
- */
-export function batchedMatMul(a: tf.Tensor, b: tf.Tensor, batch: number, m: number, k: number, n: number): tf.Tensor {
-  if (batch === 1) return tf.matMul(reshapeIfNeeded(a, [m, k]) as tf.Tensor2D, reshapeIfNeeded(b, [k, n]) as tf.Tensor2D);
-  const a3 = reshapeIfNeeded(a, [batch, m, k]) as tf.Tensor3D;
-  const b3 = reshapeIfNeeded(b, [batch, k, n]) as tf.Tensor3D;
-  if (splitsBatchedMatMul() && batch <= PER_BATCH_MAX && m * k * n >= PER_BATCH_MIN_WORK) {
-    const as = tf.split(a3, batch, 0);
-    const bs = tf.split(b3, batch, 0);
-    return tf.stack(as.map((ai, i) => tf.matMul(tf.reshape(ai, [m, k]) as tf.Tensor2D, tf.reshape(bs[i]!, [k, n]) as tf.Tensor2D)));
-  }
-  return tf.matMul(a3, b3);
-}
-
-const PER_BATCH_MAX = 256;
-const PER_BATCH_MIN_WORK = 32 * 32 * 32;
-
-function splitsBatchedMatMul(): boolean {
-  return tf.getBackend() === 'wasm';
-}

@@ -1,15 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { EinopsError } from '../errors.js';
 import { getEinsumPlan, getEinsumRecipe, type EinsumStep } from '../lowering/einsum-plan.js';
-import { batchedMatMul, reshapeIfNeeded, runPermutation } from '../lowering/kernels.js';
+import { batchedMatMul } from '../lowering/batched-matmul.js';
+import { reshapeIfNeeded, runPermutation } from '../lowering/kernels.js';
 import { commonDtype, requirePattern, requireTensor, withContext } from './inputs.js';
+import type { EinsumPattern, EinsumResult } from '../typed/checks.js';
 
 /**
  * einops' einsum: tensors first, pattern last, multi-letter axis names.
  * `einsum(q, k, 'b h i d, b h j d -> b h i j')`. Any number of operands, `...`, repeated indices
  * (traces, diagonals), size-1 broadcasting, as numpy's einsum. Lowered to transpose / reshape /
  * matMul / sum (never tf.einsum), so it runs on every backend and is differentiable.
+ * A literal pattern is checked against the number and ranks of the tensors, and types the result.
  */
+export function einsum<T extends tf.Tensor[], P extends string>(...tensorsAndPattern: [...T, EinsumPattern<P, T>]): EinsumResult<P, T>;
 export function einsum(...tensorsAndPattern: [...tf.Tensor[], string]): tf.Tensor {
   const pattern = tensorsAndPattern[tensorsAndPattern.length - 1];
   const tensors = tensorsAndPattern.slice(0, -1) as unknown[];
@@ -50,7 +54,10 @@ function runStep(step: EinsumStep, regs: tf.Tensor[]): tf.Tensor {
       const a = runPermutation(regs[step.a]!, step.programA);
       const b = runPermutation(regs[step.b]!, step.programB);
       const { batch, m, k, n } = step;
-      if (!step.byProduct) return (regs[step.out] = batchedMatMul(a, b, batch, m, k, n));
+      if (!step.byProduct) {
+        if (batch === 1) return (regs[step.out] = tf.matMul(reshapeIfNeeded(a, [m, k]) as tf.Tensor2D, reshapeIfNeeded(b, [k, n]) as tf.Tensor2D));
+        return (regs[step.out] = batchedMatMul(reshapeIfNeeded(a, [batch, m, k]) as tf.Tensor3D, reshapeIfNeeded(b, [batch, k, n]) as tf.Tensor3D));
+      }
       // No contracted axis: an elementwise product with broadcasting, not a matMul. int32 contracts
       // exactly this way too, summing the innermost axis (matMul is float32-only on WASM, and
       // reducing another axis makes tfjs transpose int32 internally, which WebGPU gets wrong).

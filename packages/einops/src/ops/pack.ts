@@ -8,6 +8,7 @@ import { BoundedCache } from '../lowering/cache.js';
 import { product } from '../lowering/layout.js';
 import { invalidAxisNameReason } from '../parsing/expression.js';
 import { commonDtype, requirePattern, requireTensor } from './inputs.js';
+import type { PackPattern as PackPatternCheck, PackResult, UnpackPattern } from '../typed/checks.js';
 
 interface PackPattern {
   readonly before: number;
@@ -37,7 +38,9 @@ function analyzePattern(pattern: string, opname: 'pack' | 'unpack'): PackPattern
 /**
  * Packs tensors into one: `const [packed, ps] = pack([a, b], 'b * c')`. `ps` holds, per input, the
  * shape that `*` covered; `unpack` needs it. Returns a new tensor the caller owns.
+ * A literal pattern is checked (and the inputs' ranks, when known) and types the packed tensor.
  */
+export function pack<T extends readonly tf.Tensor[], P extends string>(tensors: T, pattern: PackPatternCheck<P, T>): [PackResult<P, T>, number[][]];
 export function pack(tensors: readonly tf.Tensor[], pattern: string): [tf.Tensor, number[][]] {
   requirePattern(pattern);
   if (!Array.isArray(tensors)) throw new EinopsError('pack takes an array of tensors');
@@ -80,6 +83,8 @@ export function pack(tensors: readonly tf.Tensor[], pattern: string): [tf.Tensor
  * Splits `x` back into tensors: `unpack(packed, ps, 'b * c')`. At most one entry of `ps` may hold a
  * `-1`, inferred from the length of the packed axis. Returns new tensors the caller owns.
  */
+export function unpack<X extends tf.Tensor, P extends string>(x: X, packedShapes: readonly (readonly number[])[],
+  pattern: UnpackPattern<P, X>): tf.Tensor[];
 export function unpack(x: tf.Tensor, packedShapes: readonly (readonly number[])[], pattern: string): tf.Tensor[] {
   requirePattern(pattern);
   const input = requireTensor(x, 'unpacked tensor');

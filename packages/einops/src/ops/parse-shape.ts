@@ -3,11 +3,13 @@ import { EinopsError, show } from '../errors.js';
 import { AnonymousAxis, ELLIPSIS } from '../parsing/expression.js';
 import { parseSinglePattern } from '../parsing/patterns.js';
 import { requirePattern, requireTensor } from './inputs.js';
+import type { ParseShapePattern } from '../typed/checks.js';
 
 /**
  * Names the axes of a tensor: `parseShape(x, 'batch _ h w')` gives `{batch: 2, h: 5, w: 7}`.
  * `_` skips an axis, `...` any number of them; `1`, `()` and numbers must match the shape.
  */
+export function parseShape<X extends tf.Tensor, P extends string>(x: X, pattern: ParseShapePattern<P, X>): Record<string, number>;
 export function parseShape(x: tf.Tensor, pattern: string): Record<string, number> {
   requirePattern(pattern);
   const shape = requireTensor(x, 'input').shape;

@@ -2,8 +2,7 @@
  * torch.chunk(x, chunks, dim=-1) for equal chunks: attention's `to_qkv(x).chunk(3, dim = -1)`.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { prefersPlain2dMatMul } from './strategy.js';
-import { wasmSplitLast } from './wasm-kernels.js';
+import { prefersPlain2dMatMul, wasmSplitLast } from '@vit/einops/kernels';
 
 export function chunk(x: tf.Tensor, chunks: number): tf.Tensor[] {
   const width = x.shape[x.rank - 1]!;

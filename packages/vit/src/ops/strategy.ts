@@ -8,9 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-export function prefersPlain2dMatMul(): boolean {
-  return tf.getBackend() === 'wasm';
-}
+export { prefersPlain2dMatMul } from '@vit/einops/kernels';
 
 export function prefersPolynomialErf(): boolean {
   return tf.getBackend() === 'wasm';

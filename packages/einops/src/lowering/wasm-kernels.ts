@@ -1,5 +1,6 @@
 /**
- * Data-movement kernels for the WASM backend, written in JS against its heap.
+ * Data-movement kernels for the WASM backend, written in JS against its heap (einops' lowering
+ * uses them for per-slice matMuls; @vit/core for attention's chunks).
  *
  * Why: tfjs-backend-wasm's Slice / SplitV / Unpack read their input with `readSync`, which copies
  * the WHOLE input for every output, so unstacking [B, m, k] into B slices costs O(B² m k): 30 s
