@@ -1,4 +1,5 @@
 /** `--backend`: cpu, wasm or webgpu (a real GPU through Dawn, else Mesa's software rasteriser). */
+import * as tf from '@tensorflow/tfjs-core';
 import { setBackend } from '@vit/core/node';
 
 export const BACKENDS = ['wasm', 'webgpu', 'cpu'] as const;
@@ -12,6 +13,8 @@ export function parseBackend(value: string): CliBackend {
 export async function useBackend(name: CliBackend): Promise<string> {
   if (name !== 'webgpu') {
     await setBackend(name);
+    // tfjs-backend-cpu prints a "install tfjs-node" banner on first use, into our tables and JSON.
+    if (name === 'cpu') (tf.backend() as { firstUse?: boolean }).firstUse = false;
     return name;
   }
   try {

@@ -1,5 +1,5 @@
 /** Builds the model a checkpoint or the command line describes. */
-import { SimpleViT, ViT, type Module, type SimpleViTOptions, type ViTOptions } from '@vit/core';
+import { manualSeed, SimpleViT, ViT, type Module, type SimpleViTOptions, type ViTOptions } from '@vit/core';
 import type { Classifier } from './train/classifier.js';
 
 /** `arch` names the model; `options` are its constructor options (camelCase, as in @vit/core). */
@@ -12,7 +12,9 @@ export type ClassifierModule = Module & Classifier;
 
 export const ARCHITECTURES = ['vit', 'simple_vit'] as const;
 
-export async function buildModel(spec: ModelSpec): Promise<ClassifierModule> {
+/** Builds the model; with `seed`, its initial weights are reproducible. */
+export async function buildModel(spec: ModelSpec, seed?: number): Promise<ClassifierModule> {
+  if (seed !== undefined) manualSeed(seed);
   switch (spec.arch) {
     case 'vit': return new ViT(spec.options as unknown as ViTOptions) as ClassifierModule;
     case 'simple_vit': return new SimpleViT(spec.options as unknown as SimpleViTOptions) as unknown as ClassifierModule;

@@ -18,7 +18,7 @@ export { Identity } from './nn/identity.js';
 export { Softmax } from './nn/softmax.js';
 export { Conv2d, type Conv2dOptions } from './nn/conv2d.js';
 export { Sequential, ModuleList, type Layer } from './nn/containers.js';
-export { kaimingUniformA5, fanInUniform, randn, uniform } from './nn/init.js';
+export { kaimingUniformA5, fanInUniform, randn, uniform, manualSeed } from './nn/init.js';
 
 export { linear2d } from './ops/linear.js';
 export { matmul } from './ops/matmul.js';

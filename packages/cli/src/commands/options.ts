@@ -57,6 +57,7 @@ export function addTrainOptions(cmd: Command, defaults: { steps: number; lr: num
     .option('--eval-limit <n>', 'evaluate on at most N test images during training', int('--eval-limit'))
     .option('--checkpoint-every <n>', 'checkpoint every N steps', int('--checkpoint-every'))
     .option('--resume', 'continue from <out>/checkpoint.safetensors (model, optimizer, step)')
+    .option('--stop-at <step>', 'stop at this step with a checkpoint, to continue later with --resume', int('--stop-at'))
     .option('--seed <n>', 'random seed', int('--seed'), 0)
     .option('--quiet', 'no progress bars');
 }

@@ -25,7 +25,7 @@ export function registerTrain(program: Command): void {
     const outcome = await runTraining({
       spec, train, test, out: opts.out, steps, batchSize: opts.batchSize, accumulate: opts.accumulate, lr: opts.lr, minLr: opts.minLr,
       warmupSteps: opts.warmupSteps ?? Math.round(steps * 0.1), weightDecay: opts.weightDecay, clip: opts.clip, augment: opts.augment,
-      evalEvery: opts.evalEvery, evalLimit: opts.evalLimit, checkpointEvery: opts.checkpointEvery, resume: opts.resume === true,
+      evalEvery: opts.evalEvery, evalLimit: opts.evalLimit, checkpointEvery: opts.checkpointEvery, resume: opts.resume === true, stopAt: opts.stopAt,
       pretrained: opts.pretrained, seed: opts.seed, quiet: opts.quiet === true,
     });
     printTable([['model', 'dataset', 'test accuracy', 'train img/s', 'parameters', 'backend', 'saved'], [

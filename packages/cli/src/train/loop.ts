@@ -15,6 +15,8 @@ import { evaluate, type Evaluation } from './evaluate.js';
 
 export interface LoopOptions {
   totalSteps: number;
+  /** Stop before this step (the schedule still spans totalSteps), to continue later from a checkpoint. */
+  stopAt?: number;
   /** Images per optimizer step; split into `accumulate` equal micro-batches. */
   batchSize: number;
   accumulate: number;
@@ -89,7 +91,8 @@ export async function trainLoop(params: Record<string, tf.Variable>, lossFn: Los
   let finalLoss = NaN;
   evalModel.train();
   try {
-    for (let step = startStep; step < totalSteps; step++) {
+    const end = Math.min(totalSteps, options.stopAt ?? totalSteps);
+    for (let step = startStep; step < end; step++) {
       let lossSum = 0;
       let correct = 0;
       let counted = true;
@@ -142,5 +145,5 @@ export async function trainLoop(params: Record<string, tf.Variable>, lossFn: Los
     accumulator.dispose();
   }
   const seconds = (performance.now() - start) / 1000;
-  return { steps: totalSteps - startStep, seconds, imagesPerSecond: images / Math.max(seconds, 1e-9), finalLoss, evaluations };
+  return { steps: Math.max(0, Math.min(totalSteps, options.stopAt ?? totalSteps) - startStep), seconds, imagesPerSecond: images / Math.max(seconds, 1e-9), finalLoss, evaluations };
 }

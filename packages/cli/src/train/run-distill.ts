@@ -3,7 +3,7 @@
  * DistillableViT, which is saved as a plain ViT (`toVit()`): `vit distill` and `vit start`.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { type ViTOptions } from '@vit/core';
+import { manualSeed, type ViTOptions } from '@vit/core';
 import { DistillableViT, DistillWrapper } from '@vit/distill';
 import { readCheckpoint, saveCheckpoint, type CheckpointMeta } from '../checkpoint.js';
 import type { ImageDataset } from '../data/dataset.js';
@@ -60,6 +60,7 @@ export async function runDistillation(s: DistillSettings): Promise<DistillOutcom
     throw new Error(`head size mismatch: the teacher has ${teacherMeta.classNames.length} classes, the dataset ${s.train.classNames.length}`);
   }
   const studentOptions = s.student.options as unknown as ViTOptions;
+  manualSeed(s.seed + 1);
   const distillable = new DistillableViT(studentOptions);
   const wrapper = new DistillWrapper({ student: distillable, teacher, temperature: s.temperature, alpha: s.alpha, hard: s.hard });
   // The teacher is a registered child (its keys are teacher.*) but is never trained.

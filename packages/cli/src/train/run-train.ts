@@ -29,6 +29,8 @@ export interface TrainSettings {
   evalLimit?: number;
   checkpointEvery?: number;
   resume: boolean;
+  /** Stop at this step (checkpointed), as if interrupted; `--resume` continues the same run. */
+  stopAt?: number;
   pretrained?: string;
   seed: number;
   quiet: boolean;
@@ -54,7 +56,7 @@ export async function runTraining(s: TrainSettings): Promise<TrainOutcome> {
   }
   const imageSize = Number(s.spec.options['imageSize']);
   const normalization = s.normalization ?? HALF_NORMALIZATION;
-  const model = await buildModel(s.spec);
+  const model = await buildModel(s.spec, s.seed);
   const params = model.namedParameters();
   const optimizer = new GroupedAdamW(params, { lr: s.lr, weightDecay: s.weightDecay });
   let startStep = 0;
@@ -72,7 +74,7 @@ export async function runTraining(s: TrainSettings): Promise<TrainOutcome> {
       }
       readOptimizerState(file, optimizer);
       startStep = meta.step;
-      if (!s.quiet) console.log(`resuming ${file} at step ${startStep}`);
+      console.log(`resuming ${file} at step ${startStep}`);
     } else if (s.pretrained !== undefined) {
       loadPretrained(model, s.pretrained, s.quiet);
     }
@@ -90,12 +92,13 @@ export async function runTraining(s: TrainSettings): Promise<TrainOutcome> {
       evalEvery: s.evalEvery, evalSet: s.test, evalLimit: s.evalLimit, checkpointEvery: s.checkpointEvery,
       onCheckpoint: (step) => saveCheckpoint(checkpointPath(s.out), model, meta(step), optimizer),
       onEval: (step, e) => { if (!s.quiet) console.log(`  step ${step}: test accuracy ${(e.accuracy * 100).toFixed(2)}%, loss ${e.loss.toFixed(4)}`); },
-      label: s.label ?? 'train', quiet: s.quiet,
+      label: s.label ?? 'train', quiet: s.quiet, stopAt: s.stopAt,
     });
-    await saveCheckpoint(checkpointPath(s.out), model, meta(s.steps), optimizer);
-    await saveCheckpoint(modelPath(s.out), model, meta(s.steps));
+    const reached = Math.min(s.steps, s.stopAt ?? s.steps);
+    await saveCheckpoint(checkpointPath(s.out), model, meta(reached), optimizer);
+    await saveCheckpoint(modelPath(s.out), model, meta(reached));
     const evaluation = await evaluate(model, s.test, normalization, { label: 'test', quiet: s.quiet });
-    return { model, meta: meta(s.steps), loop, evaluation, modelFile: modelPath(s.out) };
+    return { model, meta: meta(reached), loop, evaluation, modelFile: modelPath(s.out) };
   } catch (e) {
     model.dispose();
     throw e;

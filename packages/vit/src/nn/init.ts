@@ -3,14 +3,32 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
+let seedState: number | undefined;
+
+/**
+ * torch.manual_seed for initialisation: after `manualSeed(s)`, models built in the same order get
+ * the same initial weights. Without it, tfjs' unseeded generators are used.
+ */
+export function manualSeed(seed: number): void {
+  if (!Number.isInteger(seed)) throw new Error(`manualSeed: seed must be an integer, got ${seed}`);
+  seedState = seed >>> 0;
+}
+
+/** The next seed of the sequence (a 32-bit LCG step), or undefined when no seed was set. */
+function nextSeed(): number | undefined {
+  if (seedState === undefined) return undefined;
+  seedState = (Math.imul(seedState, 1664525) + 1013904223) >>> 0;
+  return seedState;
+}
+
 /** U(-bound, bound). */
 export function uniform(shape: number[], bound: number): tf.Tensor {
-  return tf.randomUniform(shape, -bound, bound, 'float32');
+  return tf.randomUniform(shape, -bound, bound, 'float32', nextSeed());
 }
 
 /** torch.randn: N(0, 1). */
 export function randn(shape: number[]): tf.Tensor {
-  return tf.randomNormal(shape, 0, 1, 'float32');
+  return tf.randomNormal(shape, 0, 1, 'float32', nextSeed());
 }
 
 /**
@@ -26,4 +44,17 @@ export function kaimingUniformA5(shape: number[], fanIn: number): tf.Tensor {
 /** nn.Linear / nn.Conv2d bias: U(±1/√fan_in) (0 when fan_in is 0). */
 export function fanInUniform(shape: number[], fanIn: number): tf.Tensor {
   return fanIn > 0 ? uniform(shape, 1 / Math.sqrt(fanIn)) : tf.zeros(shape);
+}
+
+/**
+ * nn.init.trunc_normal_(std) with PyTorch's default cut-off at ±2 (absolute): for the small stds
+ * models use (≤ 0.2) the cut is ≥ 10σ away, so this is N(mean, std²) redrawn beyond the bounds.
+ */
+export function truncNormal(shape: number[], std: number, mean = 0, bound = 2): tf.Tensor {
+  return tf.tidy(() => tf.clipByValue(tf.randomNormal(shape, mean, std, 'float32', nextSeed()), -bound, bound));
+}
+
+/** nn.init.kaiming_normal_ (fan_in, ReLU gain): N(0, 2 / fan_in). */
+export function kaimingNormal(shape: number[], fanIn: number): tf.Tensor {
+  return fanIn > 0 ? tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn), 'float32', nextSeed()) : tf.zeros(shape);
 }
