@@ -26,8 +26,14 @@ export class Progress {
     if (!quiet) this.#bar.start(total, 0, format({}));
   }
 
-  update(value: number, values: ProgressValues): void {
-    if (!this.#quiet) this.#bar.update(value, format(values));
+  /**
+   * Updates the values, then yields to the event loop: training steps are synchronous work, and
+   * without a turn of the loop the bar's redraw timer never fires.
+   */
+  async update(value: number, values: ProgressValues): Promise<void> {
+    if (this.#quiet) return;
+    this.#bar.update(value, format(values));
+    await new Promise((resolve) => setImmediate(resolve));
   }
 
   stop(): void {

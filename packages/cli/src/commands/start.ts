@@ -15,8 +15,8 @@ import { printTable } from './table.js';
 export function registerStart(program: Command): void {
   const cmd = program.command('start').description('the default job: train, evaluate, distill and save on the built-in shapes10 dataset')
     .option('--out <dir>', 'output directory', 'runs/start')
-    .option('--teacher-steps <n>', 'teacher training steps', int('--teacher-steps'), 450)
-    .option('--student-steps <n>', 'student distillation steps', int('--student-steps'), 300)
+    .option('--teacher-steps <n>', 'teacher training steps', int('--teacher-steps'), 300)
+    .option('--student-steps <n>', 'student distillation steps', int('--student-steps'), 200)
     .option('--train-size <n>', 'training images', int('--train-size'), 10_000)
     .option('--test-size <n>', 'test images', int('--test-size'), 2_000)
     .option('--seed <n>', 'random seed', int('--seed'), 0)

@@ -34,7 +34,7 @@ export async function evaluate(model: Classifier, data: ImageDataset, normalizat
       lossSum += (await loss!.data())[0]!;
       tf.dispose([hits!, loss!, batch.images, batch.labels]);
       const done = offset + indices.length;
-      progress.update(done, { loss: lossSum / done, acc: correct / done, speed: done / ((performance.now() - start) / 1000) });
+      await progress.update(done, { loss: lossSum / done, acc: correct / done, speed: done / ((performance.now() - start) / 1000) });
     }
   } finally {
     progress.stop();

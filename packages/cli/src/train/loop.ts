@@ -82,7 +82,7 @@ export async function trainLoop(params: Record<string, tf.Variable>, lossFn: Los
   const schedule = { baseLr: options.lr, minLr: options.minLr, warmupSteps: Math.min(options.warmupSteps, totalSteps), totalSteps };
   const accumulator = new GradientAccumulator();
   const progress = new Progress(options.label ?? 'train', totalSteps, { quiet: options.quiet });
-  progress.update(startStep, {});
+  await progress.update(startStep, {});
   const evaluations: LoopResult['evaluations'] = [];
   const start = performance.now();
   let images = 0;
@@ -128,7 +128,7 @@ export async function trainLoop(params: Record<string, tf.Variable>, lossFn: Los
       finalLoss = lossSum / accumulate;
       runningLoss = runningLoss === undefined ? finalLoss : 0.9 * runningLoss + 0.1 * finalLoss;
       if (counted) runningAcc = runningAcc === undefined ? correct / batchSize : 0.9 * runningAcc + 0.1 * (correct / batchSize);
-      progress.update(step + 1, { loss: runningLoss, acc: runningAcc, speed: images / ((performance.now() - start) / 1000) });
+      await progress.update(step + 1, { loss: runningLoss, acc: runningAcc, speed: images / ((performance.now() - start) / 1000) });
 
       const done = step + 1;
       if (options.evalSet !== undefined && options.evalEvery !== undefined && options.evalEvery > 0 && done % options.evalEvery === 0 && done < totalSteps) {
