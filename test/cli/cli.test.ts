@@ -117,6 +117,17 @@ describe('vit CLI', () => {
     assert.deepEqual(JSON.parse(metadata(path.join(work, 'run-folder/model.safetensors'))['classes']!), ['cats', 'dogs']);
   });
 
+  it('trains a registry model and fine-tunes it on another dataset with a new head', () => {
+    const REG = ['--model', 'vit_tiny_patch16_224', '--img-size', '32', '--patch-size', '8', '--dim', '16', '--depth', '1', '--heads', '2', '--batch-size', '8', '--quiet'];
+    const out = ok('train', ...REG, ...SMALL_DATA, '--steps', '2', '--out', 'run-reg', '--backend', 'cpu');
+    assert.match(out, /vit_tiny_patch16_224/);
+    const spec = JSON.parse(metadata(path.join(work, 'run-reg/model.safetensors'))['spec']!);
+    assert.deepEqual(spec, { arch: 'vit_tiny_patch16_224', options: { imgSize: 32, numClasses: 10, inChans: 3, patchSize: 8, embedDim: 16, depth: 1, numHeads: 2 } });
+    const tuned = ok('train', ...REG, '--dataset', 'folder', '--data-dir', 'folder', '--pretrained', 'run-reg/model.safetensors', '--steps', '2', '--out', 'run-tuned', '--backend', 'cpu');
+    assert.match(tuned, /head\.weight/, 'the 10-class head is replaced by a 2-class one');
+    assert.equal(JSON.parse(metadata(path.join(work, 'run-tuned/model.safetensors'))['classes']!).length, 2);
+  });
+
   it('fails with one clear line for a missing data dir, a corrupt checkpoint, a head mismatch, an unknown backend', () => {
     const cases: Array<[string[], RegExp]> = [
       [['train', ...TINY, '--dataset', 'cifar10', '--data-dir', 'nowhere', '--backend', 'cpu'], /data directory nowhere does not exist/],

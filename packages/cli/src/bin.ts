@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `vit` command line. */
 import { Command } from 'commander';
+import { registerConvert } from './commands/convert.js';
 import { registerDistill } from './commands/distill.js';
 import { registerEval } from './commands/eval.js';
 import { registerInfo } from './commands/info.js';
@@ -15,6 +16,7 @@ registerEval(program);
 registerPredict(program);
 registerDistill(program);
 registerInfo(program);
+registerConvert(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import { BACKENDS } from '../backend.js';
 import { DATASETS } from '../data/load.js';
-import type { ModelSpec } from '../models.js';
+import { isRegistryModel, type ModelSpec } from '../models.js';
 
 export const int = (name: string) => (value: string): number => {
   const n = Number(value);
@@ -67,7 +67,23 @@ export interface ModelFlags {
   pool: 'cls' | 'mean'; dropout: number; embDropout: number;
 }
 
-export function modelSpec(flags: ModelFlags, imageSize: number, numClasses: number, channels = 3): ModelSpec {
+/**
+ * The model spec the flags describe. For a registry model only the flags given on the command line
+ * override its architecture (`explicit`), in timm's names: --dim → embedDim, --heads → numHeads,
+ * --mlp-dim → mlpRatio; the image size, patch size and class count always apply.
+ */
+export function modelSpec(flags: ModelFlags, imageSize: number, numClasses: number, channels = 3, explicit?: (flag: keyof ModelFlags) => boolean): ModelSpec {
+  if (isRegistryModel(flags.model)) {
+    const given = (flag: keyof ModelFlags): boolean => explicit?.(flag) ?? false;
+    const options: Record<string, unknown> = { imgSize: imageSize, numClasses, inChans: channels };
+    if (given('patchSize')) options['patchSize'] = flags.patchSize;
+    if (given('dim')) options['embedDim'] = flags.dim;
+    if (given('depth')) options['depth'] = flags.depth;
+    if (given('heads')) options['numHeads'] = flags.heads;
+    if (given('mlpDim')) options['mlpRatio'] = flags.mlpDim / (given('dim') ? flags.dim : Number(options['embedDim'] ?? flags.dim));
+    if (given('dropout')) options['dropRate'] = flags.dropout;
+    return { arch: flags.model, options };
+  }
   const common = { imageSize, patchSize: flags.patchSize, numClasses, dim: flags.dim, depth: flags.depth, heads: flags.heads, mlpDim: flags.mlpDim, channels, dimHead: flags.dimHead };
   if (flags.model === 'simple_vit') return { arch: 'simple_vit', options: common };
   return { arch: flags.model, options: { ...common, pool: flags.pool, dropout: flags.dropout, embDropout: flags.embDropout } };

@@ -20,7 +20,7 @@ export function registerTrain(program: Command): void {
     const backend = await useBackend(parseBackend(opts.backend));
     const { train, test } = loadSplits({ dataset: opts.dataset, dataDir: opts.dataDir, imageSize: opts.imgSize, trainSize: opts.trainSize, testSize: opts.testSize, seed: opts.seed });
     const numClasses = opts.numClasses ?? train.classNames.length;
-    const spec = modelSpec(prefixedModelFlags(opts, ''), opts.imgSize, numClasses, train.channels);
+    const spec = modelSpec(prefixedModelFlags(opts, ''), opts.imgSize, numClasses, train.channels, (flag) => cmd.getOptionValueSource(flag) === 'cli');
     const steps = opts.epochs !== undefined ? Math.ceil((opts.epochs * train.labels.length) / opts.batchSize) : opts.steps;
     const outcome = await runTraining({
       spec, train, test, out: opts.out, steps, batchSize: opts.batchSize, accumulate: opts.accumulate, lr: opts.lr, minLr: opts.minLr,

@@ -2,11 +2,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { crossEntropy, decodeSafetensors } from '@vit/core';
+import { crossEntropy, decodeSafetensors, loadPretrained as loadEcosystemCheckpoint } from '@vit/core';
 import { readCheckpoint, readOptimizerState, saveCheckpoint, type CheckpointMeta } from '../checkpoint.js';
 import { HALF_NORMALIZATION, type Normalization } from '../data/augment.js';
 import type { ImageDataset } from '../data/dataset.js';
-import { buildModel, type ClassifierModule, type ModelSpec } from '../models.js';
+import { buildModel, isRegistryModel, specImageSize, specNumClasses, type ClassifierModule, type ModelSpec } from '../models.js';
 import { evaluate, type Evaluation } from './evaluate.js';
 import { trainLoop, type LoopResult } from './loop.js';
 import { GroupedAdamW } from './optimizer.js';
@@ -50,11 +50,11 @@ export const checkpointPath = (out: string): string => path.join(out, 'checkpoin
 export const modelPath = (out: string): string => path.join(out, 'model.safetensors');
 
 export async function runTraining(s: TrainSettings): Promise<TrainOutcome> {
-  const numClasses = Number(s.spec.options['numClasses']);
+  const numClasses = specNumClasses(s.spec);
   if (numClasses !== s.train.classNames.length) {
     throw new Error(`head size mismatch: the model has ${numClasses} classes, the dataset ${s.train.classNames.length}`);
   }
-  const imageSize = Number(s.spec.options['imageSize']);
+  const imageSize = specImageSize(s.spec);
   const normalization = s.normalization ?? HALF_NORMALIZATION;
   const model = await buildModel(s.spec, s.seed);
   const params = model.namedParameters();
@@ -76,7 +76,8 @@ export async function runTraining(s: TrainSettings): Promise<TrainOutcome> {
       startStep = meta.step;
       console.log(`resuming ${file} at step ${startStep}`);
     } else if (s.pretrained !== undefined) {
-      loadPretrained(model, s.pretrained, s.quiet);
+      if (isRegistryModel(s.spec.arch)) loadRegistryPretrained(model, s.pretrained, s.quiet);
+      else loadPretrained(model, s.pretrained, s.quiet);
     }
     const meta = (step: number): CheckpointMeta => ({
       spec: s.spec, classNames: [...s.train.classNames], normalization, imageSize, step, dataset: s.train.name,
@@ -132,8 +133,19 @@ export function loadPretrained(model: ClassifierModule, file: string, quiet: boo
     if (notHead.length > 0 || unexpectedKeys.length > 0) {
       throw new Error(`pretrained weights ${file} do not fit the model: missing ${notHead.join(', ') || 'none'}; unexpected ${unexpectedKeys.join(', ') || 'none'}`);
     }
-    if (!quiet) console.log(`loaded ${file}${skipped.length > 0 ? `; new head (${skipped.join(', ')} re-initialised)` : ''}`);
+    console.log(`loaded ${file}${skipped.length > 0 ? `; new head (${skipped.join(', ')} freshly initialised)` : ''}`);
   } finally {
     tf.dispose(Object.values(tensors));
   }
+}
+
+/**
+ * Fine-tuning a registry model from an ecosystem checkpoint (timm safetensors or a Google `.npz`,
+ * recognised by content), as @vit/core's loader does it: a head of another size stays fresh.
+ */
+function loadRegistryPretrained(model: ClassifierModule, file: string, quiet: boolean): void {
+  if (!existsSync(file)) throw new Error(`pretrained weights ${file} do not exist`);
+  const result = loadEcosystemCheckpoint(model, readFileSync(file));
+  const fresh = result.initialisedKeys.length > 0 ? `; new head (${result.initialisedKeys.join(', ')} freshly initialised)` : '';
+  console.log(`loaded ${file} (${result.format})${fresh}`);
 }

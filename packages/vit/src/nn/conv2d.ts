@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { fanInUniform, kaimingUniformA5 } from './init.js';
 import type { Layout } from './layout.js';
 import { checkSize } from './check.js';
+import { conv2dGrouped } from '../ops/conv2d.js';
 import { Module } from './module.js';
 
 export interface Conv2dOptions {
@@ -10,6 +11,8 @@ export interface Conv2dOptions {
   padding?: number | [number, number] | 'valid' | 'same';
   dilation?: number | [number, number];
   bias?: boolean;
+  /** Channel groups (PyTorch's `groups`): groups = inChannels is a depthwise convolution. */
+  groups?: number;
 }
 
 /** PyTorch's OIHW weight is held as tfjs' HWIO filter. */
@@ -20,19 +23,21 @@ const OIHW_AS_HWIO: Layout = {
 };
 
 /**
- * nn.Conv2d on NCHW input (groups = 1). Note: tfjs-backend-wasm has no Conv2DBackpropFilter, so
- * the weight gradient is unavailable on wasm.
+ * nn.Conv2d on NCHW input, with `groups` (depthwise when groups = inChannels). The weight is
+ * (out, in / groups, kh, kw) in the state dict. Gradients run on every backend, WASM included
+ * (ops/conv2d.ts writes them from im2col and 2-D matMuls).
  */
 export class Conv2d extends Module {
   readonly kernelSize: [number, number];
   readonly stride: [number, number];
   readonly dilation: [number, number];
   readonly padding: [number, number] | 'valid' | 'same';
+  readonly groups: number;
   readonly weight: tf.Variable;
   readonly bias: tf.Variable | undefined;
 
   constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: number | [number, number],
-    { stride = 1, padding = 0, dilation = 1, bias = true }: Conv2dOptions = {}) {
+    { stride = 1, padding = 0, dilation = 1, bias = true, groups = 1 }: Conv2dOptions = {}) {
     super();
     checkSize('inChannels', inChannels);
     checkSize('outChannels', outChannels);
@@ -41,9 +46,13 @@ export class Conv2d extends Module {
     this.dilation = pair(dilation, 'dilation');
     this.padding = padding === 'valid' || padding === 'same' ? padding : pair(padding, 'padding', 0);
     if (this.padding === 'same' && this.stride.some((s) => s !== 1)) throw new Error("Conv2d: padding='same' is not supported for strided convolutions");
+    if (!Number.isInteger(groups) || groups < 1) throw new Error(`Conv2d: groups must be a positive integer, got ${groups}`);
+    if (inChannels % groups !== 0) throw new Error('in_channels must be divisible by groups');
+    if (outChannels % groups !== 0) throw new Error('out_channels must be divisible by groups');
+    this.groups = groups;
     const [kh, kw] = this.kernelSize;
-    const fanIn = inChannels * kh * kw;
-    this.weight = this.addParameter('weight', () => tf.transpose(kaimingUniformA5([outChannels, inChannels, kh, kw], fanIn), [2, 3, 1, 0]), OIHW_AS_HWIO);
+    const fanIn = (inChannels / groups) * kh * kw;
+    this.weight = this.addParameter('weight', () => tf.transpose(kaimingUniformA5([outChannels, inChannels / groups, kh, kw], fanIn), [2, 3, 1, 0]), OIHW_AS_HWIO);
     this.bias = bias ? this.addParameter('bias', () => fanInUniform([outChannels], fanIn)) : undefined;
   }
 
@@ -52,18 +61,26 @@ export class Conv2d extends Module {
       throw new Error(`Conv2d(${this.inChannels}, ${this.outChannels}): expected NCHW input with ${this.inChannels} channels, got [${x.shape.join(', ')}]`);
     }
     return tf.tidy(() => {
-      const pad = typeof this.padding === 'string' ? this.padding
-        : [[0, 0], [this.padding[0], this.padding[0]], [this.padding[1], this.padding[1]], [0, 0]] as [[number, number], [number, number], [number, number], [number, number]];
       // tfjs backends agree on NHWC; PyTorch's NCHW is converted at the edges.
-      const nhwc = tf.transpose(x, [0, 2, 3, 1]) as tf.Tensor4D;
-      let y: tf.Tensor = tf.conv2d(nhwc, this.weight as tf.Tensor4D, this.stride, pad, 'NHWC', this.dilation);
+      const nhwc = tf.transpose(x, [0, 2, 3, 1]);
+      let y = conv2dGrouped(nhwc, this.weight, { kernel: this.kernelSize, stride: this.stride, dilation: this.dilation, padding: this.#explicitPadding() }, this.groups);
       if (this.bias !== undefined) y = tf.add(y, this.bias);
       return tf.transpose(y, [0, 3, 1, 2]);
     });
   }
 
+  /** [top, bottom, left, right]; 'same' puts the odd pixel at the bottom / right, as PyTorch does. */
+  #explicitPadding(): [number, number, number, number] {
+    if (this.padding === 'valid') return [0, 0, 0, 0];
+    if (this.padding === 'same') {
+      const [th, tw] = [0, 1].map((a) => this.dilation[a]! * (this.kernelSize[a]! - 1)) as [number, number];
+      return [Math.floor(th / 2), th - Math.floor(th / 2), Math.floor(tw / 2), tw - Math.floor(tw / 2)];
+    }
+    return [this.padding[0], this.padding[0], this.padding[1], this.padding[1]];
+  }
+
   protected override extraRepr(): string {
-    return `${this.inChannels}, ${this.outChannels}, kernel_size=(${this.kernelSize.join(', ')}), stride=(${this.stride.join(', ')})`;
+    return `${this.inChannels}, ${this.outChannels}, kernel_size=(${this.kernelSize.join(', ')}), stride=(${this.stride.join(', ')})${this.groups === 1 ? '' : `, groups=${this.groups}`}`;
   }
 }
 

@@ -58,3 +58,10 @@ export function truncNormal(shape: number[], std: number, mean = 0, bound = 2): 
 export function kaimingNormal(shape: number[], fanIn: number): tf.Tensor {
   return fanIn > 0 ? tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn), 'float32', nextSeed()) : tf.zeros(shape);
 }
+
+/** Re-initialises a parameter in place (PyTorch's `nn.init.*_(module.weight)`), leaving no tensor behind. */
+export function reinit(variable: tf.Variable, init: () => tf.Tensor): void {
+  const value = tf.tidy(init);
+  variable.assign(value);
+  value.dispose();
+}

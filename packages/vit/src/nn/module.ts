@@ -38,6 +38,7 @@ export abstract class Module<In extends unknown[] = [tf.Tensor], Out = tf.Tensor
   /** Train mode (dropout active). PyTorch's default is train mode, so is ours. */
   training = true;
   readonly #parameters = new Map<string, ParameterEntry>();
+  readonly #buffers = new Map<string, tf.Variable>();
   readonly #children = new Map<string, Child>();
   readonly #owned: tf.Tensor[] = [];
   readonly #hooks = new Set<ForwardHook<In, Out>>();
@@ -49,16 +50,41 @@ export abstract class Module<In extends unknown[] = [tf.Tensor], Out = tf.Tensor
    * Registers a trainable parameter created from `init()` (run in a tidy; its result is copied into
    * a new variable with a unique tfjs name). `layout` says how the variable differs from PyTorch's.
    */
-  protected addParameter(name: string, init: () => tf.Tensor, layout: Layout = AS_IS): tf.Variable {
+  protected addParameter(name: string, init: () => tf.Tensor, layout: Layout = AS_IS, { trainable = true }: { trainable?: boolean } = {}): tf.Variable {
     this.#checkName(name);
-    const variable = tf.tidy(() => tf.variable(init(), true));
+    // trainable: false is PyTorch's `nn.Parameter(..., requires_grad=False)`: listed, never given a gradient.
+    const variable = tf.tidy(() => tf.variable(init(), trainable));
     this.#parameters.set(name, { variable, layout });
+    return variable;
+  }
+
+  /**
+   * Registers a persistent buffer (PyTorch's `register_buffer`, e.g. BatchNorm's running stats): a
+   * non-trainable variable that is in `stateDict()` / `loadStateDict()` (after the own parameters,
+   * as PyTorch orders them) but not in `namedParameters()`. Update it with `variable.assign`.
+   */
+  protected addBuffer(name: string, init: () => tf.Tensor): tf.Variable {
+    this.#checkName(name);
+    const variable = tf.tidy(() => tf.variable(init(), false));
+    this.#buffers.set(name, variable);
     return variable;
   }
 
   /** Registers a child under `name` (its parameters appear as `name.<key>`). */
   protected addModule<T extends Child>(name: string, child: T): T {
     this.#checkName(name);
+    this.#children.set(name, child);
+    return child;
+  }
+
+  /**
+   * Replaces the child registered as `name` (PyTorch's `self.head = nn.Linear(...)` on an existing
+   * attribute): the old child is disposed, the key keeps its place in the state dict's order.
+   */
+  protected replaceModule<T extends Child>(name: string, child: T): T {
+    const old = this.#children.get(name);
+    if (old === undefined) throw new Error(`${this.constructor.name}: no child '${name}' to replace`);
+    if (old !== child) old.dispose();
     this.#children.set(name, child);
     return child;
   }
@@ -72,7 +98,7 @@ export abstract class Module<In extends unknown[] = [tf.Tensor], Out = tf.Tensor
   #checkName(name: string): void {
     if (this.#disposed) throw new Error(`${this.constructor.name}: cannot register '${name}' on a disposed module`);
     if (name === '' || name.includes('.')) throw new Error(`${this.constructor.name}: invalid name '${name}' (non-empty, no '.')`);
-    if (this.#parameters.has(name) || this.#children.has(name)) {
+    if (this.#parameters.has(name) || this.#buffers.has(name) || this.#children.has(name)) {
       throw new Error(`${this.constructor.name}: '${name}' is already registered`);
     }
   }
@@ -104,11 +130,15 @@ export abstract class Module<In extends unknown[] = [tf.Tensor], Out = tf.Tensor
     return current;
   }
 
-  /** Every parameter with its layout, keyed by PyTorch name: own ones first, then each child's. */
-  #entries(prefix = '', out = new Map<string, ParameterEntry>()): Map<string, ParameterEntry> {
+  /**
+   * Every parameter (and with `buffers`, every buffer) with its layout, keyed by PyTorch name: own
+   * parameters first, then own buffers, then each child's.
+   */
+  #entries(buffers: boolean, prefix = '', out = new Map<string, ParameterEntry>()): Map<string, ParameterEntry> {
     for (const [name, entry] of this.#parameters) out.set(prefix + name, entry);
+    if (buffers) for (const [name, variable] of this.#buffers) out.set(prefix + name, { variable, layout: AS_IS });
     for (const [name, child] of this.#children) {
-      if (child instanceof Module) child.#entries(`${prefix}${name}.`, out);
+      if (child instanceof Module) child.#entries(buffers, `${prefix}${name}.`, out);
       else for (const [key, variable] of Object.entries(child.namedParameters())) out.set(`${prefix}${name}.${key}`, { variable, layout: AS_IS });
     }
     return out;
@@ -120,7 +150,14 @@ export abstract class Module<In extends unknown[] = [tf.Tensor], Out = tf.Tensor
    */
   namedParameters(): Record<string, tf.Variable> {
     this.#checkAlive();
-    return Object.fromEntries([...this.#entries()].map(([name, entry]) => [name, entry.variable]));
+    return Object.fromEntries([...this.#entries(false)].map(([name, entry]) => [name, entry.variable]));
+  }
+
+  /** The live buffers (running statistics ...) keyed by PyTorch name; owned by the module. */
+  namedBuffers(): Record<string, tf.Variable> {
+    this.#checkAlive();
+    const params = this.#entries(false);
+    return Object.fromEntries([...this.#entries(true)].filter(([name]) => !params.has(name)).map(([name, entry]) => [name, entry.variable]));
   }
 
   parameters(): tf.Variable[] {
@@ -136,7 +173,7 @@ export abstract class Module<In extends unknown[] = [tf.Tensor], Out = tf.Tensor
   stateDict(): Record<string, tf.Tensor> {
     this.#checkAlive();
     const out: Record<string, tf.Tensor> = {};
-    for (const [name, { variable, layout }] of this.#entries()) out[name] = tf.tidy(() => layout.toTorch(variable));
+    for (const [name, { variable, layout }] of this.#entries(true)) out[name] = tf.tidy(() => layout.toTorch(variable));
     return out;
   }
 
@@ -147,7 +184,7 @@ export abstract class Module<In extends unknown[] = [tf.Tensor], Out = tf.Tensor
    */
   loadStateDict(dict: Record<string, tf.Tensor>, { strict = true }: { strict?: boolean } = {}): LoadResult {
     this.#checkAlive();
-    const entries = this.#entries();
+    const entries = this.#entries(true);
     const missingKeys = [...entries.keys()].filter((key) => !Object.hasOwn(dict, key));
     const unexpectedKeys = Object.keys(dict).filter((key) => !entries.has(key));
     const errors: string[] = [];
@@ -224,6 +261,7 @@ export abstract class Module<In extends unknown[] = [tf.Tensor], Out = tf.Tensor
     if (this.#disposed) return;
     this.#disposed = true;
     for (const { variable } of this.#parameters.values()) variable.dispose();
+    for (const variable of this.#buffers.values()) variable.dispose();
     for (const t of this.#owned) t.dispose();
     for (const child of this.#children.values()) child.dispose();
   }

@@ -5,3 +5,4 @@
 export * from '../index.js';
 export { readSafetensorsFile, writeSafetensorsFile, loadSafetensorsFile, saveSafetensorsFile } from './files.js';
 export { setBackend, type NodeSetBackendOptions } from './backend.js';
+export { readNpzFile, readCheckpointFile, loadPretrainedFile } from './checkpoints.js';
