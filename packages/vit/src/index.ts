@@ -62,6 +62,13 @@ export { MobileViT, MobileViTBlock, MobileViTTransformer, MobileViTFeedForward, 
 export { LeViT, LeViTAttention, LeViTTransformer, LeViTFeedForward, LeViTEmbedding, levitPosIndices, type LeViTOptions, type LeViTAttentionOptions } from './models/levit.js';
 export { CvT, CvTAttention, CvTTransformer, CvTFeedForward, CvTDepthWiseConv2d, ChanLayerNorm, type CvTOptions } from './models/cvt.js';
 export { MaxViT, MaxViTAttention, MBConv, MBConvResidual, SqueezeExcitation, Dropsample, Residual, maxvitRelPosIndices, type MaxViTOptions } from './models/maxvit.js';
+export { CCT_ENTRIES } from './zoo/families/cct.js';
+export { PIT_ENTRIES } from './zoo/families/pit.js';
+export { T2T_ENTRIES } from './zoo/families/t2t.js';
+export { MOBILEVIT_ENTRIES } from './zoo/families/mobilevit.js';
+export { LEVIT_ENTRIES } from './zoo/families/levit.js';
+export { CVT_ENTRIES } from './zoo/families/cvt.js';
+export { MAXVIT_ENTRIES } from './zoo/families/maxvit.js';
 
 // DeepViT, CaiT, CrossViT (vit-pytorch) and Swin (timm), with their registry entries.
 export { DeepViT, DeepViTTransformer, ReAttention, MlpHead, type DeepViTOptions } from './models/deepvit.js';

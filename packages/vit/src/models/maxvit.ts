@@ -185,6 +185,7 @@ export interface MaxViTOptions {
 export class MaxViT extends Module {
   readonly channels: number;
   readonly windowSize: number;
+  readonly numStages: number;
   readonly convStem: Sequential;
   readonly layers: ModuleList<Sequential>;
   readonly mlpHead: SequentialHead;
@@ -197,6 +198,7 @@ export class MaxViT extends Module {
     positiveInteger(numClasses, 'numClasses', 0);
     this.channels = positiveInteger(channels, 'channels');
     this.windowSize = positiveInteger(windowSize, 'windowSize');
+    this.numStages = depth.length;
     const stem = dimConvStem ?? dim;
     this.convStem = this.addModule('conv_stem', new Sequential(
       new Conv2d(channels, stem, 3, { stride: 2, padding: 1 }),
@@ -247,16 +249,17 @@ export class MaxViT extends Module {
   /** The last stage's feature map [b, 2^(stages−1)·dim, h/2^(stages+1), w/2^(stages+1)]. */
   forwardFeatures(img: tf.Tensor): tf.Tensor {
     if (img.rank !== 4 || img.shape[1] !== this.channels) throw new Error(`MaxViT: expected an image batch [b, ${this.channels}, h, w], got [${img.shape.join(', ')}]`);
+    // Every stage halves the map (its first MBConv has stride 2) and cuts it into w x w windows.
+    let [h, w] = [Math.ceil(img.shape[2]! / 2), Math.ceil(img.shape[3]! / 2)];
+    for (let stage = 0; stage < this.numStages; stage++) {
+      [h, w] = [Math.ceil(h / 2), Math.ceil(w / 2)];
+      if (h % this.windowSize !== 0 || w % this.windowSize !== 0) {
+        throw new Error(`MaxViT: stage ${stage} has a ${h}x${w} feature map, not divisible into ${this.windowSize}x${this.windowSize} windows`);
+      }
+    }
     return tf.tidy(() => {
       let x = this.convStem.forward(img);
-      for (const stage of this.layers) {
-        const [, , h, w] = x.shape as [number, number, number, number];
-        const [oh, ow] = [Math.ceil(h / 2), Math.ceil(w / 2)];
-        if (oh % this.windowSize !== 0 || ow % this.windowSize !== 0) {
-          throw new Error(`MaxViT: a ${oh}x${ow} feature map is not divisible into ${this.windowSize}x${this.windowSize} windows`);
-        }
-        x = stage.forward(x);
-      }
+      for (const block of this.layers) x = block.forward(x);
       return x;
     });
   }

@@ -1,7 +1,7 @@
 /**
  * Sliding windows over the spatial axes of an NHWC tensor, built from plain slices (im2col without
- * strided slicing): the padded input is reshaped to [n, hq/s, s, wq/s, s, c] so that the rows
- * `a, a + s, a + 2s, ...` of kernel offset `a` are one ordinary slice. Slices and pads have
+ * strided slicing): the padded input is reshaped to [n, hq/s, s, ...] so that the rows
+ * `a, a + s, a + 2s, ...` of kernel offset `a` are one ordinary slice (the same for columns). Slices and pads have
  * gradients on every backend, so everything built on windows trains on WASM too.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -40,14 +40,12 @@ export function planWindows(inHeight: number, inWidth: number, g: WindowGeometry
   return { ...g, inHeight, inWidth, outHeight, outWidth, padHeight, padWidth };
 }
 
-/** The input padded and reshaped to [n, hq/s, s, wq/s, s, c] (zeros beyond the input). */
-function strided(x: tf.Tensor, p: WindowPlan): tf.Tensor {
+/** The input zero-padded (and cropped) to [n, padHeight, padWidth, c]. */
+function padded(x: tf.Tensor, p: WindowPlan): tf.Tensor {
   const [n, h, w, c] = x.shape as [number, number, number, number];
   const [pt, , pl] = p.padding;
-  const padded = tf.pad(x, [[0, 0], [pt, Math.max(0, p.padHeight - h - pt)], [pl, Math.max(0, p.padWidth - w - pl)], [0, 0]]);
-  const cropped = padded.shape[1] === p.padHeight && padded.shape[2] === p.padWidth ? padded
-    : tf.slice(padded, [0, 0, 0, 0], [n, p.padHeight, p.padWidth, c]);
-  return tf.reshape(cropped, [n, p.padHeight / p.stride[0], p.stride[0], p.padWidth / p.stride[1], p.stride[1], c]);
+  const full = tf.pad(x, [[0, 0], [pt, Math.max(0, p.padHeight - h - pt)], [pl, Math.max(0, p.padWidth - w - pl)], [0, 0]]);
+  return full.shape[1] === p.padHeight && full.shape[2] === p.padWidth ? full : tf.slice(full, [0, 0, 0, 0], [n, p.padHeight, p.padWidth, c]);
 }
 
 /** Where kernel offset (i, j) starts in the reshaped input. */
@@ -64,13 +62,21 @@ function origin(p: WindowPlan, i: number, j: number): [number, number, number, n
 export function windows(x: tf.Tensor, p: WindowPlan): tf.Tensor[] {
   return tf.tidy(() => {
     const [n, , , c] = x.shape as [number, number, number, number];
-    const r = strided(x, p);
+    const [sh, sw] = p.stride;
+    const xp = padded(x, p);
+    // Only rank-4 slices: tfjs-backend-wasm slices rank > 4 element by element (~1000x slower).
+    // Strided rows: [n, hq/s, s, wq·c] then strided columns: [n·outH, wq/s, s, c].
+    const rows = tf.reshape(xp, [n, p.padHeight / sh, sh, p.padWidth * c]);
     const out: tf.Tensor[] = [];
     for (let i = 0; i < p.kernel[0]; i++) {
       for (let j = 0; j < p.kernel[1]; j++) {
         const [h0, hr, w0, wr] = origin(p, i, j);
-        const s = tf.slice(r, [0, h0, hr, w0, wr, 0], [n, p.outHeight, 1, p.outWidth, 1, c]);
-        out.push(tf.reshape(s, [n, p.outHeight, p.outWidth, c]));
+        if (sh === 1 && sw === 1) {
+          out.push(tf.slice(xp, [0, h0, w0, 0], [n, p.outHeight, p.outWidth, c]));
+          continue;
+        }
+        const r = tf.reshape(tf.slice(rows, [0, h0, hr, 0], [n, p.outHeight, 1, p.padWidth * c]), [n * p.outHeight, p.padWidth / sw, sw, c]);
+        out.push(tf.reshape(tf.slice(r, [0, w0, wr, 0], [n * p.outHeight, p.outWidth, 1, c]), [n, p.outHeight, p.outWidth, c]));
       }
     }
     return out;

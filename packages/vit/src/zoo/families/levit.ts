@@ -18,9 +18,9 @@ function levit(name: string, dim: number[], heads: number[], depth: number[], di
 }
 
 export const LEVIT_ENTRIES: readonly ModelEntry[] = [
-  levit('levit_128s', [128, 256, 384], [4, 6, 8], [2, 3, 4], 16),
-  levit('levit_128', [128, 256, 384], [4, 8, 12], [4, 4, 4], 16),
-  levit('levit_192', [192, 288, 384], [3, 5, 6], [4, 4, 4], 32),
-  levit('levit_256', [256, 384, 512], [4, 6, 8], [4, 4, 4], 32),
-  levit('levit_384', [384, 512, 768], [6, 9, 12], [4, 4, 4], 32),
+  levit('vitp_levit_128s', [128, 256, 384], [4, 6, 8], [2, 3, 4], 16),
+  levit('vitp_levit_128', [128, 256, 384], [4, 8, 12], [4, 4, 4], 16),
+  levit('vitp_levit_192', [192, 288, 384], [3, 5, 6], [4, 4, 4], 32),
+  levit('vitp_levit_256', [256, 384, 512], [4, 6, 8], [4, 4, 4], 32),
+  levit('vitp_levit_384', [384, 512, 768], [6, 9, 12], [4, 4, 4], 32),
 ];

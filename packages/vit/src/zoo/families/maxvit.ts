@@ -16,8 +16,8 @@ function maxvit(name: string, dimConvStem: number, dim: number, depth: number[])
 }
 
 export const MAXVIT_ENTRIES: readonly ModelEntry[] = [
-  maxvit('maxvit_tiny', 64, 64, [2, 2, 5, 2]),
-  maxvit('maxvit_small', 64, 96, [2, 2, 5, 2]),
-  maxvit('maxvit_base', 64, 96, [2, 6, 14, 2]),
-  maxvit('maxvit_large', 128, 128, [2, 6, 14, 2]),
+  maxvit('vitp_maxvit_tiny', 64, 64, [2, 2, 5, 2]),
+  maxvit('vitp_maxvit_small', 64, 96, [2, 2, 5, 2]),
+  maxvit('vitp_maxvit_base', 64, 96, [2, 6, 14, 2]),
+  maxvit('vitp_maxvit_large', 128, 128, [2, 6, 14, 2]),
 ];

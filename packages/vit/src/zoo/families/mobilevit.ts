@@ -17,7 +17,7 @@ function mobilevit(name: string, dims: number[], channels: number[], expansion: 
 }
 
 export const MOBILEVIT_ENTRIES: readonly ModelEntry[] = [
-  mobilevit('mobilevit_xxs', [64, 80, 96], [16, 16, 24, 24, 48, 48, 64, 64, 80, 80, 320], 2, 'MobileViT-XXS (1.3 M parameters)'),
-  mobilevit('mobilevit_xs', [96, 120, 144], [16, 32, 48, 48, 64, 64, 80, 80, 96, 96, 384], 4, 'MobileViT-XS (2.3 M parameters)'),
-  mobilevit('mobilevit_s', [144, 192, 240], [16, 32, 64, 64, 96, 96, 128, 128, 160, 160, 640], 4, 'MobileViT-S (5.6 M parameters)'),
+  mobilevit('vitp_mobilevit_xxs', [64, 80, 96], [16, 16, 24, 24, 48, 48, 64, 64, 80, 80, 320], 2, 'MobileViT-XXS (1.3 M parameters)'),
+  mobilevit('vitp_mobilevit_xs', [96, 120, 144], [16, 32, 48, 48, 64, 64, 80, 80, 96, 96, 384], 4, 'MobileViT-XS (2.3 M parameters)'),
+  mobilevit('vitp_mobilevit_s', [144, 192, 240], [16, 32, 64, 64, 96, 96, 128, 128, 160, 160, 640], 4, 'MobileViT-S (5.6 M parameters)'),
 ];

@@ -18,8 +18,8 @@ function pit(name: string, baseDim: number, depth: number[], heads: number[], de
 }
 
 export const PIT_ENTRIES: readonly ModelEntry[] = [
-  pit('pit_ti_224', 32, [2, 6, 4], [2, 4, 8], 'PiT-Ti (widths 64 / 128 / 256)'),
-  pit('pit_xs_224', 48, [2, 6, 4], [2, 4, 8], 'PiT-XS (widths 96 / 192 / 384)'),
-  pit('pit_s_224', 48, [2, 6, 4], [3, 6, 12], 'PiT-S (widths 144 / 288 / 576)'),
-  pit('pit_b_224', 64, [3, 6, 4], [4, 8, 16], 'PiT-B (widths 256 / 512 / 1024)'),
+  pit('vitp_pit_ti_224', 32, [2, 6, 4], [2, 4, 8], 'PiT-Ti (widths 64 / 128 / 256)'),
+  pit('vitp_pit_xs_224', 48, [2, 6, 4], [2, 4, 8], 'PiT-XS (widths 96 / 192 / 384)'),
+  pit('vitp_pit_s_224', 48, [2, 6, 4], [3, 6, 12], 'PiT-S (widths 144 / 288 / 576)'),
+  pit('vitp_pit_b_224', 64, [3, 6, 4], [4, 8, 16], 'PiT-B (widths 256 / 512 / 1024)'),
 ];
