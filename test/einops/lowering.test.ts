@@ -15,7 +15,7 @@ async function kernelsOf(f: () => tf.Tensor): Promise<string[]> {
 }
 
 /** Shapes each data-moving kernel saw (Reshape only relabels a buffer, so it has no rank limit). */
-function programShapes(kernels: tf.ProfileInfo['kernels']): Array<[string, number[]]> {
+function programShapes(kernels: Awaited<ReturnType<typeof tf.profile>>['kernels']): Array<[string, number[]]> {
   return kernels.filter((k) => k.name !== 'Reshape')
     .flatMap((k) => [...k.inputShapes, ...k.outputShapes].map((s): [string, number[]] => [k.name, s ?? []]));
 }

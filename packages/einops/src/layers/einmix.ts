@@ -23,6 +23,8 @@ export interface EinMixOptions {
 
 export class EinMix<P extends string = string, W extends string = string, B extends string | null = null, L extends AxesLengths = {}>
 implements EinopsLayer {
+  /** Types only (see Rearrange). */
+  declare private readonly layerKind: 'EinMix';
   readonly weight: tf.Variable;
   readonly bias: tf.Variable | undefined;
   readonly axesLengths: AxesLengths;

@@ -7,6 +7,8 @@ import type { TransformLayerInput, TransformLayerPattern, TransformLayerResult }
 
 /** `rearrange` as a layer, e.g. vit-pytorch's patch embedding `Rearrange('b c (h p1) (w p2) -> b (h w) (p1 p2 c)', {p1, p2})`. */
 export class Rearrange<P extends string = string, L extends AxesLengths = {}> implements EinopsLayer {
+  /** Types only (no field at run time): makes the layer classes distinct, so comparing two of them stops here. */
+  declare private readonly layerKind: 'Rearrange';
   readonly axesLengths: AxesLengths;
   /** A literal pattern is checked as `rearrange` checks it; `forward` then checks the input's rank. */
   constructor(pattern: TransformLayerPattern<'rearrange', P, L>, axesLengths?: L);

@@ -9,6 +9,8 @@ import { describeLengths } from './rearrange-layer.js';
 
 /** `reduce` as a layer, e.g. global average pooling `new Reduce('b n d -> b d', 'mean')`. */
 export class Reduce<P extends string = string, L extends AxesLengths = {}, N extends string = ReductionName> implements EinopsLayer {
+  /** Types only (see Rearrange). */
+  declare private readonly layerKind: 'Reduce';
   readonly axesLengths: AxesLengths;
   /** A literal pattern and reduction name are checked as `reduce` checks them; `forward` then checks the input's rank. */
   constructor(pattern: TransformLayerPattern<'reduce', P, L>, reduction: ReduceFn | ReductionNameArg<N, ReductionName>, axesLengths?: L);

@@ -17,12 +17,12 @@ import type { OneOf, PackScan, ParsePattern, SideInfo, SideRuleError } from './p
 import type { Counter, RankOf, TensorOfRank } from './rank.js';
 
 type DropOne<T extends readonly 0[]> = T extends readonly [0, ...infer R extends 0[]] ? R : [];
-type Plural<N extends number, One extends string, Many extends string = `${One}s`> = N extends 1 ? `1 ${One}` : `${N} ${Many}`;
+type Plural<N, One extends string, Many extends string = `${One}s`> = N extends 1 ? `1 ${One}` : `${N & number} ${Many}`;
 /** `'a', 'b'` for a union of names. */
-type Listed<U extends string, Acc extends string = ''> =
+type Listed<U, Acc extends string = ''> =
   [U] extends [never] ? Acc : OneOf<U> extends infer H extends string ? Listed<Exclude<U, H>, Acc extends '' ? `'${H}'` : `'${H}', ${Acc}`> : Acc;
 /** Does the union have two members or more? */
-type IsMany<U, All = U> = U extends unknown ? ([All] extends [U] ? false : true) : false;
+type IsMany<U, All = U> = [U] extends [never] ? false : U extends unknown ? ([All] extends [U] ? false : true) : false;
 /** A top-level ellipsis (one that stands for whole dimensions). */
 type TopEllipsis<S extends SideInfo> = S['ellParen'] extends true ? false : S['ell'];
 
@@ -32,15 +32,20 @@ type TopEllipsis<S extends SideInfo> = S['ellParen'] extends true ? false : S['e
  */
 export type LengthNames<L> =
   [L] extends [never] ? string : unknown extends L ? string : string extends keyof L ? string
-    : `${Extract<keyof L, string | number>}`;
+    : keyof L extends infer KL ? KL extends string | number ? `${KL}` : never : never;
 
 /** The check's verdict as a parameter type: the argument's own type, or the error message. */
-type Verdict<I, Arg> = [I] extends [never] ? Arg : I extends string ? I : Arg;
+type Verdict<I, Arg> = [Extract<I, string>] extends [never] ? Arg : NoInfer<Extract<I, string>>;
+/**
+ * A pattern the checker cannot read: `string`, or a template literal type such as
+ * `${string} -> b`. Such patterns are checked at run time only, as before.
+ */
+type Unreadable<P extends string> = string extends P ? true : {} extends Record<P, 1> ? true : false;
 /**
  * The same for a layer's input tensor: an error keeps the tensor type too (`X & message`), so that
  * the layer's `forward` stays assignable to `EinopsLayer.forward(x: tf.Tensor)`.
  */
-type InputVerdict<I, X> = [I] extends [never] ? X : I extends string ? X & I : X;
+type InputVerdict<I, X> = [Extract<I, string>] extends [never] ? X : X & NoInfer<Extract<I, string>>;
 /** The tensor type for a check's `{out: rank}`. */
 type ResultOf<I> = I extends { readonly out: infer N extends number } ? TensorOfRank<N> : tf.Tensor;
 
@@ -71,7 +76,7 @@ type SinglePattern<P extends string, U extends boolean, What extends string> =
     : never;
 
 /** einops infers at most one unknown length per input dimension (a group's names less the given ones). */
-type Uninferable<Groups, K extends string> =
+type Uninferable<Groups, K> =
   string extends K ? never
     : Groups extends [infer G extends string]
       ? IsMany<Exclude<G, K>> extends true
@@ -100,7 +105,7 @@ type OutRank<L extends SideInfo, R extends SideInfo, N> =
     : R['dims']['length'];
 
 /** Lengths given for axes the pattern does not have (or with invalid names). */
-type UnusedLengths<K extends string, Used extends string> =
+type UnusedLengths<K, Used> =
   string extends K ? never
     : Exclude<K, Used> extends infer U extends string
       ? [U] extends [never] ? never : `einops: axes lengths are given for ${Listed<U>}, which the pattern does not use`
@@ -111,61 +116,70 @@ type UnusedLengths<K extends string, Used extends string> =
 
 export type TransformOp = 'rearrange' | 'reduce' | 'repeat';
 
-type OpError<Op extends TransformOp, L extends SideInfo, R extends SideInfo, K extends string> =
+type OpError<Op extends TransformOp, L extends SideInfo, R extends SideInfo, K> =
   Op extends 'rearrange'
     ? [L['anon'] | R['anon']] extends [never]
       ? [Exclude<R['names'], L['names']>] extends [never]
         ? [Exclude<L['names'], R['names']>] extends [never]
           ? [L['ell'], R['ell']] extends [true, false] ? `einops: an ellipsis (...) is on the left of rearrange but not on the right` : never
-          : `einops: axis '${Exclude<L['names'], R['names']>}' is on the left of rearrange but not on the right (use reduce to remove axes)`
-        : `einops: axis '${Exclude<R['names'], L['names']>}' is on the right of rearrange but not on the left`
-      : `einops: rearrange allows no anonymous axes (numbers) other than 1, got ${L['anon'] | R['anon']}`
+          : `einops: axis '${Exclude<L['names'], R['names']> & string}' is on the left of rearrange but not on the right (use reduce to remove axes)`
+        : `einops: axis '${Exclude<R['names'], L['names']> & string}' is on the right of rearrange but not on the left`
+      : `einops: rearrange allows no anonymous axes (numbers) other than 1, got ${(L['anon'] | R['anon']) & string}`
     : Op extends 'reduce'
       ? [R['anon']] extends [never]
         ? [Exclude<R['names'], L['names']>] extends [never] ? never
-          : `einops: axis '${Exclude<R['names'], L['names']>}' is on the right of reduce but not on the left`
-        : `einops: anonymous axis ${R['anon']} is on the right of reduce: reduce cannot create axes`
+          : `einops: axis '${Exclude<R['names'], L['names']> & string}' is on the right of reduce but not on the left`
+        : `einops: anonymous axis ${R['anon'] & string} is on the right of reduce: reduce cannot create axes`
       : [L['anon']] extends [never]
         ? [Exclude<L['names'], R['names']>] extends [never]
           ? [L['ell'], R['ell']] extends [true, false] ? `einops: an ellipsis (...) is on the left of repeat but not on the right`
             : [Exclude<R['names'], L['names'] | K>] extends [never] ? never
-              : `einops: axis '${Exclude<R['names'], L['names'] | K>}' is new on the right of repeat and needs a length: pass { ${Exclude<R['names'], L['names'] | K>}: <length> }`
-          : `einops: axis '${Exclude<L['names'], R['names']>}' is on the left of repeat but not on the right`
-        : `einops: anonymous axis ${L['anon']} is on the left of repeat: a number is a new axis on each side, never the same one`;
+              : `einops: axis '${Exclude<R['names'], L['names'] | K> & string}' is new on the right of repeat and needs a length: pass { ${Exclude<R['names'], L['names'] | K> & string}: <length> }`
+          : `einops: axis '${Exclude<L['names'], R['names']> & string}' is on the left of repeat but not on the right`
+        : `einops: anonymous axis ${L['anon'] & string} is on the left of repeat: a number is a new axis on each side, never the same one`;
 
-type TransformError<Op extends TransformOp, L extends SideInfo, R extends SideInfo, N, K extends string> =
+/** checkSides' ellipsis rules. */
+type EllipsisError<Op extends TransformOp, L extends SideInfo, R extends SideInfo> =
   [R['ell'], L['ell']] extends [true, false] ? `einops: an ellipsis (...) is on the right of ${Op} but not on the left`
-    : L['ellParen'] extends true ? 'einops: an ellipsis (...) inside parentheses on the left side is not allowed'
-      : OpError<Op, L, R, K> extends infer E ? [E] extends [never]
-        ? UnusedLengths<K, L['names'] | R['names']> extends infer E2 ? [E2] extends [never]
-          ? RankError<L, N> extends infer E3 ? [E3] extends [never] ? Uninferable<L['groups'], K> : E3 : never
-          : E2 : never
-        : E : never;
+    : L['ellParen'] extends true ? 'einops: an ellipsis (...) inside parentheses on the left side is not allowed' : never;
+
+/** The first of the errors (in the run time's order), when the union of them all is not never. */
+type FirstError<E extends readonly unknown[]> = E extends readonly [infer H, ...infer R] ? [H] extends [never] ? FirstError<R> : H : never;
 
 /**
  * What rearrange / reduce / repeat make of `P` on an input of rank `N` with lengths named `K`:
- * `{out: rank}` or an error message.
+ * `{out: rank}` or an error message. On the valid path every check runs once and their union is
+ * tested; the ordered pick happens only for an invalid call.
  */
-export type TransformInfo<Op extends TransformOp, P extends string, N, K extends string> =
-  string extends P ? { out: number }
-    : ArrowPattern<P, Op> extends infer S
-      ? S extends [infer L extends SideInfo, infer R extends SideInfo]
-        ? TransformError<Op, L, R, N, K> extends infer E ? [E] extends [never] ? { out: OutRank<L, R, N> } : E : never
-        : S
+export type TransformInfo<Op extends TransformOp, P extends string, N, K> =
+  Unreadable<P> extends true ? { out: number }
+    : ParsePattern<P> extends infer Parsed
+      ? Parsed extends [[infer L extends SideInfo], [infer R extends SideInfo]]
+        ? SideRuleError<L | R, false, false> | EllipsisError<Op, L, R> | OpError<Op, L, R, K> | UnusedLengths<K, L['names'] | R['names']>
+          | RankError<L, N> | Uninferable<L['groups'], K> extends infer E
+          ? [E] extends [never] ? { out: OutRank<L, R, N> }
+            : FirstError<[SideRuleError<L | R, false, false>, EllipsisError<Op, L, R>, OpError<Op, L, R, K>,
+              UnusedLengths<K, L['names'] | R['names']>, RankError<L, N>, Uninferable<L['groups'], K>]>
+          : never
+        : Parsed extends string ? Parsed
+          : Parsed extends SideInfo[][]
+            ? Parsed[number]['length'] extends 1 ? `einops: a ${Op} pattern must contain exactly one '->'`
+              : `einops: ',' is not allowed in a ${Op} pattern`
+            : never
       : never;
 
 /** The parameter type of `rearrange`'s pattern: `P` itself, or the error message. */
-export type RearrangePattern<P extends string, X, L> = Verdict<NoInfer<TransformInfo<'rearrange', P, RankOf<X>, LengthNames<L>>>, P>;
-export type ReducePattern<P extends string, X, L> = Verdict<NoInfer<TransformInfo<'reduce', P, RankOf<X>, LengthNames<L>>>, P>;
-export type RepeatPattern<P extends string, X, L> = Verdict<NoInfer<TransformInfo<'repeat', P, RankOf<X>, LengthNames<L>>>, P>;
+export type RearrangePattern<P extends string, X, L> = Verdict<TransformInfo<'rearrange', P, RankOf<X>, LengthNames<L>>, P>;
+export type ReducePattern<P extends string, X, L> = Verdict<TransformInfo<'reduce', P, RankOf<X>, LengthNames<L>>, P>;
+export type RepeatPattern<P extends string, X, L> = Verdict<TransformInfo<'repeat', P, RankOf<X>, LengthNames<L>>, P>;
 /** rearrange(x, P)'s type: `tf.Tensor3D` etc. when the output rank is known, else `tf.Tensor`. */
 export type RearrangeResult<P extends string, X, L = {}> = ResultOf<TransformInfo<'rearrange', P, RankOf<X>, LengthNames<L>>>;
 export type ReduceResult<P extends string, X, L = {}> = ResultOf<TransformInfo<'reduce', P, RankOf<X>, LengthNames<L>>>;
 export type RepeatResult<P extends string, X, L = {}> = ResultOf<TransformInfo<'repeat', P, RankOf<X>, LengthNames<L>>>;
 
 /** Layers check their pattern without a rank, then the input's rank in `forward`. */
-export type TransformLayerPattern<Op extends TransformOp, P extends string, L> = Verdict<NoInfer<TransformInfo<Op, P, number, LengthNames<L>>>, P>;
-export type TransformLayerInput<Op extends TransformOp, P extends string, L, X> = InputVerdict<NoInfer<TransformInfo<Op, P, RankOf<X>, LengthNames<L>>>, X>;
+export type TransformLayerPattern<Op extends TransformOp, P extends string, L> = Verdict<TransformInfo<Op, P, number, LengthNames<L>>, P>;
+export type TransformLayerInput<Op extends TransformOp, P extends string, L, X> = InputVerdict<TransformInfo<Op, P, RankOf<X>, LengthNames<L>>, X>;
 export type TransformLayerResult<Op extends TransformOp, P extends string, L, X> = ResultOf<TransformInfo<Op, P, RankOf<X>, LengthNames<L>>>;
 
 /** The reduction names of ops/transform.ts, with a readable error for another literal. */
@@ -176,64 +190,48 @@ export type ReductionNameArg<N extends string, Names extends string> =
 // ---------------------------------------------------------------------------------------------
 // einsum (patterns.ts: parseEinsumPattern; einsum-plan.ts: toTerm, getEinsumRecipe, buildPlan).
 
-/** An einsum side: its labels (a one-axis group is its axis, `(...)` the ellipsis label), their count, a top-level '...'. */
-interface EinsumTerm {
-  readonly labels: string;
-  readonly count: readonly 0[];
-  readonly ell: boolean;
-}
+/** An einsum side's labels: its names, and `(...)` is a label too (as in einops). Distributes over sides. */
+type EinsumLabels<S> = S extends SideInfo ? S['names'] | (S['ellParen'] extends true ? '...' : never) : never;
+/** The number of labels: a top-level `...` is not one. */
+type LabelCount<S extends SideInfo> = TopEllipsis<S> extends true ? DropOne<S['dims']> : S['dims'];
 
-type EinsumTermOf<S extends SideInfo> =
+/** What toTerm rejects on any side (`S` a union of the sides). */
+type EinsumSideError<S extends SideInfo> =
   [S['anon']] extends [never]
-    ? S['unit'] extends true ? 'einops: unit axes (1 or ()) are not supported in einsum'
-      : S['composite'] extends true ? 'einops: axis composition (parentheses) is not supported in einsum'
-        : {
-          labels: S['names'] | (S['ellParen'] extends true ? '...' : never);
-          count: TopEllipsis<S> extends true ? DropOne<S['dims']> : S['dims'];
-          ell: TopEllipsis<S>;
-        }
-    : `einops: anonymous axes (numbers) are not supported in einsum, got ${S['anon']}`;
-
-type EinsumOperands<Sides extends SideInfo[], Acc extends EinsumTerm[] = []> =
-  Sides extends [infer S extends SideInfo, ...infer R extends SideInfo[]]
-    ? EinsumTermOf<S> extends infer T ? T extends EinsumTerm ? EinsumOperands<R, [...Acc, T]> : T : never
-    : Acc;
+    ? true extends S['unit'] ? 'einops: unit axes (1 or ()) are not supported in einsum'
+      : true extends S['composite'] ? 'einops: axis composition (parentheses) is not supported in einsum' : never
+    : `einops: anonymous axes (numbers) are not supported in einsum, got ${S['anon'] & string}`;
 
 /** The pattern alone: `[operands, output]` or an error. */
 type EinsumPatternInfo<P extends string> =
   ParsePattern<P> extends infer Parsed
     ? Parsed extends string ? Parsed
-      : Parsed extends [infer Ins extends SideInfo[], infer Outs extends SideInfo[]]
-        ? Outs extends [infer O extends SideInfo]
-          ? EinsumOperands<Ins> extends infer Ops
-            ? Ops extends EinsumTerm[]
-              ? [O['dupAny']] extends [never]
-                ? EinsumTermOf<O> extends infer Out
-                  ? Out extends EinsumTerm
-                    ? [Exclude<Out['labels'], Ops[number]['labels']>] extends [never] ? [Ops, Out]
-                      : `einops: axis '${Exclude<Out['labels'], Ops[number]['labels']>}' is on the right of einsum but in no operand`
-                    : Out
-                  : never
-                : `einops: axis '${O['dupAny']}' appears more than once on the right of einsum`
-              : Ops
-            : never
-          : `einops: ',' is not allowed on the right side of einsum`
-        : `einops: an einsum pattern must contain exactly one '->'`
+      : Parsed extends [infer Ins extends SideInfo[], [infer O extends SideInfo]]
+        ? EinsumSideError<Ins[number] | O> extends infer E
+          ? [E] extends [never]
+            ? [O['dupAny']] extends [never]
+              ? [Exclude<EinsumLabels<O>, EinsumLabels<Ins[number]>>] extends [never] ? [Ins, O]
+                : `einops: axis '${Exclude<EinsumLabels<O>, EinsumLabels<Ins[number]>> & string}' is on the right of einsum but in no operand`
+              : `einops: axis '${O['dupAny'] & string}' appears more than once on the right of einsum`
+            : E
+          : never
+        : Parsed extends [unknown, unknown] ? `einops: ',' is not allowed on the right side of einsum`
+          : `einops: an einsum pattern must contain exactly one '->'`
     : never;
 
-/** Operand ranks against their terms: `{max, unknown}` (the widest ellipsis, any unknown one) or an error. */
-type EinsumRanks<Ops extends readonly EinsumTerm[], T extends readonly unknown[], I extends 0[] = [], Max extends 0[] = [], Unknown extends boolean = false> =
-  Ops extends readonly [infer O extends EinsumTerm, ...infer OR extends EinsumTerm[]]
+/** Operand ranks against their sides: `{max, unknown}` (the widest ellipsis, any unknown one) or an error. */
+type EinsumRanks<Ops extends readonly SideInfo[], T extends readonly unknown[], I extends 0[] = [], Max extends 0[] = [], Unknown extends boolean = false> =
+  Ops extends readonly [infer O extends SideInfo, ...infer OR extends SideInfo[]]
     ? T extends readonly [infer X, ...infer TR]
       ? RankOf<X> extends infer N
-        ? number extends N ? EinsumRanks<OR, TR, [...I, 0], Max, O['ell'] extends true ? true : Unknown>
+        ? number extends N ? EinsumRanks<OR, TR, [...I, 0], Max, TopEllipsis<O> extends true ? true : Unknown>
           : N extends number
-            ? O['ell'] extends true
-              ? Counter<N> extends [...O['count'], ...infer E extends 0[]]
+            ? TopEllipsis<O> extends true
+              ? Counter<N> extends [...LabelCount<O>, ...infer E extends 0[]]
                 ? EinsumRanks<OR, TR, [...I, 0], E extends [...Max, ...0[]] ? E : Max, Unknown>
-                : `einops: einsum operand #${I['length']} has rank ${N}, fewer than the ${O['count']['length']} axes its pattern names`
-              : O['count']['length'] extends N ? EinsumRanks<OR, TR, [...I, 0], Max, Unknown>
-                : `einops: einsum operand #${I['length']} has rank ${N}, but its pattern names ${Plural<O['count']['length'], 'axis', 'axes'>} and has no '...'`
+                : `einops: einsum operand #${I['length'] & number} has rank ${N}, fewer than the ${LabelCount<O>['length'] & number} axes its pattern names`
+              : O['dims']['length'] extends N ? EinsumRanks<OR, TR, [...I, 0], Max, Unknown>
+                : `einops: einsum operand #${I['length'] & number} has rank ${N}, but its pattern names ${Plural<O['dims']['length'], 'axis', 'axes'>} and has no '...'`
             : never
         : never
       : { max: Max; unknown: true }
@@ -241,16 +239,16 @@ type EinsumRanks<Ops extends readonly EinsumTerm[], T extends readonly unknown[]
 
 /** einsum with tensors `T` (a tuple when their number is known): `{out: rank}` or an error. */
 export type EinsumInfo<P extends string, T extends readonly unknown[]> =
-  string extends P ? { out: number }
+  Unreadable<P> extends true ? { out: number }
     : EinsumPatternInfo<P> extends infer I
-      ? I extends [infer Ops extends EinsumTerm[], infer Out extends EinsumTerm]
-        ? number extends T['length'] ? { out: Out['ell'] extends true ? number : Out['count']['length'] }
+      ? I extends [infer Ops extends SideInfo[], infer Out extends SideInfo]
+        ? number extends T['length'] ? { out: TopEllipsis<Out> extends true ? number : Out['dims']['length'] }
           : Ops['length'] extends T['length']
             ? EinsumRanks<Ops, T> extends infer Rk
               ? Rk extends { max: infer Max extends 0[]; unknown: infer Unknown extends boolean }
-                ? Out['ell'] extends true
-                  ? { out: Unknown extends true ? number : [...Out['count'], ...Max]['length'] }
-                  : Max extends [] ? { out: Out['count']['length'] }
+                ? TopEllipsis<Out> extends true
+                  ? { out: Unknown extends true ? number : [...LabelCount<Out>, ...Max]['length'] }
+                  : Max extends [] ? { out: Out['dims']['length'] }
                     : `einops: the output of einsum has no '...', but the inputs' ellipsis covers ${Plural<Max['length'], 'dimension'>}: add '...' to the output`
                 : Rk
               : never
@@ -258,7 +256,7 @@ export type EinsumInfo<P extends string, T extends readonly unknown[]> =
         : I
       : never;
 
-export type EinsumPattern<P extends string, T extends readonly unknown[]> = Verdict<NoInfer<EinsumInfo<P, T>>, P>;
+export type EinsumPattern<P extends string, T extends readonly unknown[]> = Verdict<EinsumInfo<P, T>, P>;
 export type EinsumResult<P extends string, T extends readonly unknown[]> = ResultOf<EinsumInfo<P, T>>;
 
 // ---------------------------------------------------------------------------------------------
@@ -268,22 +266,22 @@ type PackRankError<E, P extends string, Need extends 0[]> =
   E extends unknown
     ? RankOf<E> extends infer R
       ? number extends R ? never : R extends number ? Counter<R> extends [...Need, ...0[]] ? never
-        : `einops: pack(..., '${P}') needs tensors of rank at least ${Need['length']}, got one of rank ${R}` : never
+        : `einops: pack(..., '${P}') needs tensors of rank at least ${Need['length'] & number}, got one of rank ${R}` : never
       : never
     : never;
 
 export type PackInfo<P extends string, T extends readonly unknown[]> =
-  string extends P ? { out: number }
+  Unreadable<P> extends true ? { out: number }
     : PackScan<P, 'pack', P> extends infer I
       ? I extends { n: infer N extends number }
         ? PackRankError<T[number], P, DropOne<Counter<N>>> extends infer E ? [E] extends [never] ? { out: N } : E : never
         : I
       : never;
-export type PackPattern<P extends string, T extends readonly unknown[]> = Verdict<NoInfer<PackInfo<P, T>>, P>;
+export type PackPattern<P extends string, T extends readonly unknown[]> = Verdict<PackInfo<P, T>, P>;
 export type PackResult<P extends string, T extends readonly unknown[]> = ResultOf<PackInfo<P, T>>;
 
 export type UnpackInfo<P extends string, X> =
-  string extends P ? { out: number }
+  Unreadable<P> extends true ? { out: number }
     : PackScan<P, 'unpack', P> extends infer I
       ? I extends { n: infer N extends number }
         ? RankOf<X> extends infer R
@@ -291,27 +289,28 @@ export type UnpackInfo<P extends string, X> =
           : never
         : I
       : never;
-export type UnpackPattern<P extends string, X> = Verdict<NoInfer<UnpackInfo<P, X>>, P>;
+export type UnpackPattern<P extends string, X> = Verdict<UnpackInfo<P, X>, P>;
 
 // ---------------------------------------------------------------------------------------------
 // parseShape (ops/parse-shape.ts).
 
 export type ParseShapeInfo<P extends string, X> =
-  string extends P ? never
+  Unreadable<P> extends true ? { ok: true }
     : SinglePattern<P, true, 'parseShape'> extends infer S
       ? S extends SideInfo
         ? S['composite'] extends true ? 'einops: parseShape cannot take composite axes (parentheses around several axes)'
           : S['ellParen'] extends true ? `einops: parseShape cannot take an ellipsis in parentheses`
-            : RankError<S, RankOf<X>, 'the pattern'>
+            : RankError<S, RankOf<X>, 'the pattern'> extends infer E ? [E] extends [never] ? { ok: true } : E : never
         : S
       : never;
-export type ParseShapePattern<P extends string, X> = Verdict<NoInfer<ParseShapeInfo<P, X>>, P>;
+export type ParseShapePattern<P extends string, X> = Verdict<ParseShapeInfo<P, X>, P>;
 
 // ---------------------------------------------------------------------------------------------
 // EinMix (layers/einmix.ts): the pattern, the weight shape, the bias shape and the length names.
 
-type BiasError<R extends SideInfo, B, K extends string> =
-  B extends string
+type BiasError<R extends SideInfo, B, K> =
+  [B] extends [null] ? never // first: without strictNullChecks, null extends string
+    : B extends string
     ? string extends B ? never
       : SinglePattern<B, false, 'a bias shape'> extends infer S
         ? S extends SideInfo
@@ -321,14 +320,14 @@ type BiasError<R extends SideInfo, B, K extends string> =
                 ? [string extends K ? never : Exclude<S['names'], K>] extends [never]
                   ? [Extract<S['names'], R['beforeEll']>] extends [never] ? never
                     : 'einops: all bias axes should come after the ellipsis (...) in the output'
-                  : `einops: bias axis '${Exclude<S['names'], K>}' needs a length in axesLengths`
-                : `einops: bias axis '${Exclude<S['names'], R['names']>}' is not present in the output`
-            : `einops: bias axis ${S['anon']} is not present in the output`
+                  : `einops: bias axis '${Exclude<S['names'], K> & string}' needs a length in axesLengths`
+                : `einops: bias axis '${Exclude<S['names'], R['names']> & string}' is not present in the output`
+            : `einops: bias axis ${S['anon'] & string} is not present in the output`
           : S
         : never
     : never;
 
-type EinMixSidesError<L extends SideInfo, R extends SideInfo, Wt extends SideInfo, W extends string, B, K extends string> =
+type EinMixSidesError<L extends SideInfo, R extends SideInfo, Wt extends SideInfo, W extends string, B, K> =
   [Exclude<R['names'], L['names'] | Wt['names']>] extends [never]
     ? Wt['ell'] extends true ? ['weight', 'einops: no ellipsis (...) in the weight shape of EinMix: its shape must be fully specified']
       : L['ell'] extends R['ell']
@@ -342,17 +341,17 @@ type EinMixSidesError<L extends SideInfo, R extends SideInfo, Wt extends SideInf
                       ? BiasError<R, B, K> extends infer E2 ? [E2] extends [never]
                         ? Uninferable<L['groups'], K> extends infer E3 ? [E3] extends [never] ? never : ['pattern', E3] : never
                         : ['bias', E2] : never
-                      : ['weight', `einops: weight axis '${Exclude<Wt['names'], L['names'] | R['names']>}' is redundant: it is neither on the left nor on the right`]
+                      : ['weight', `einops: weight axis '${Exclude<Wt['names'], L['names'] | R['names']> & string}' is redundant: it is neither on the left nor on the right`]
                     : ['pattern', E] : never
-                  : ['weight', `einops: weight axis '${Exclude<Wt['names'], K>}' needs a length in axesLengths`]
-              : ['weight', `einops: anonymous axes (numbers) are not allowed in EinMix, got ${Wt['anon']}`]
-            : ['pattern', `einops: anonymous axes (numbers) are not allowed in EinMix, got ${L['anon'] | R['anon']}`]
+                  : ['weight', `einops: weight axis '${Exclude<Wt['names'], K> & string}' needs a length in axesLengths`]
+              : ['weight', `einops: anonymous axes (numbers) are not allowed in EinMix, got ${Wt['anon'] & string}`]
+            : ['pattern', `einops: anonymous axes (numbers) are not allowed in EinMix, got ${(L['anon'] | R['anon']) & string}`]
         : ['pattern', 'einops: an ellipsis (...) in EinMix should be on both sides']
-    : ['pattern', `einops: axis '${Exclude<R['names'], L['names'] | Wt['names']>}' is on the right of EinMix but neither on the left nor in the weight`];
+    : ['pattern', `einops: axis '${Exclude<R['names'], L['names'] | Wt['names']> & string}' is on the right of EinMix but neither on the left nor in the weight`];
 
 /** `[where, message]` for the first error of an EinMix, or `{left, right}` (the analysed sides). */
-export type EinMixInfo<P extends string, W extends string, B, K extends string> =
-  string extends P ? { unknown: true }
+export type EinMixInfo<P extends string, W extends string, B, K> =
+  Unreadable<P> extends true ? { unknown: true }
     : ArrowPattern<P, 'EinMix'> extends infer S
       ? S extends [infer L extends SideInfo, infer R extends SideInfo]
         ? string extends W ? { left: L; right: R }
@@ -370,7 +369,7 @@ export type EinMixArg<Where extends 'pattern' | 'weight' | 'bias', P extends str
 
 export type EinMixInput<P extends string, W extends string, B, L, X> =
   EinMixInfo<P, W, B, LengthNames<L>> extends infer I
-    ? I extends { left: infer Left extends SideInfo } ? InputVerdict<NoInfer<RankError<Left, RankOf<X>>>, X> : X
+    ? I extends { left: infer Left extends SideInfo } ? InputVerdict<RankError<Left, RankOf<X>>, X> : X
     : never;
 export type EinMixResult<P extends string, W extends string, B, L, X> =
   EinMixInfo<P, W, B, LengthNames<L>> extends infer I

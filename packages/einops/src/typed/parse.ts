@@ -1,8 +1,11 @@
 /**
- * einops patterns parsed by the type checker: the grammar of parsing/grammar.ts and the word rules
- * of parsing/expression.ts as tail-recursive conditional types. Written for the checker's speed:
- * characters are validated eight at a time, parts, sides and groups are cut with template-literal
- * matches, and each word costs one step.
+ * einops patterns read by the type checker: the grammar of parsing/grammar.ts and the word rules of
+ * parsing/expression.ts as tail-recursive conditional types. Written for the checker's speed:
+ * parts, sides and words are cut with template-literal matches on the string itself (never by
+ * walking tuples), each word costs one step of a scan, a word is classified once per program
+ * (WordKind), and a side's analysis is cached across patterns (ParseSide on the trimmed side).
+ * Recursion is in tail position throughout, so the length of a pattern is bounded only by
+ * TypeScript's 1000 steps of tail recursion (a 460-character, 60-axis pattern is fine).
  *
  * A failure is a string literal type starting with `einops: `; a success is a tuple or object
  * type, so callers tell them apart with `X extends string`.
@@ -16,7 +19,7 @@ type Letter = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g' | 'h' | 'i' | 'j' | 'k' | 
   | 's' | 't' | 'u' | 'v' | 'w' | 'x' | 'y' | 'z' | 'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'G' | 'H' | 'I' | 'J' | 'K' | 'L'
   | 'M' | 'N' | 'O' | 'P' | 'Q' | 'R' | 'S' | 'T' | 'U' | 'V' | 'W' | 'X' | 'Y' | 'Z';
 /** Characters of an axis name. */
-export type NameChar = Letter | Digit | '_';
+type NameChar = Letter | Digit | '_';
 
 type UnknownCharError<C extends string> = C extends '-'
   ? `einops: unknown character '-' in the pattern (an arrow is '->')`
@@ -27,12 +30,12 @@ type UnknownCharError<C extends string> = C extends '-'
 
 type AllDigits<W extends string> = W extends `${Digit}${infer R}` ? (R extends '' ? true : AllDigits<R>) : false;
 type DigitsLength<W extends string, N extends 0[] = []> = W extends `${string}${infer R}` ? DigitsLength<R, [...N, 0]> : N['length'];
-type DigitOrder = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
-type DigitIndex<D extends string, I extends 0[] = []> = DigitOrder[I['length']] extends D ? I : DigitIndex<D, [...I, 0]>;
+type DigitTuple = { '0': []; '1': [0]; '2': [0, 0]; '3': [0, 0, 0]; '4': [0, 0, 0, 0]; '5': [0, 0, 0, 0, 0]; '6': [0, 0, 0, 0, 0, 0];
+  '7': [0, 0, 0, 0, 0, 0, 0]; '8': [0, 0, 0, 0, 0, 0, 0, 0]; '9': [0, 0, 0, 0, 0, 0, 0, 0, 0] };
 /** For equal-length digit strings: is A > B? */
 type DigitsGreater<A extends string, B extends string> =
-  A extends `${infer A0}${infer AR}` ? B extends `${infer B0}${infer BR}`
-    ? A0 extends B0 ? DigitsGreater<AR, BR> : DigitIndex<A0> extends [...DigitIndex<B0>, ...unknown[]] ? true : false
+  A extends `${infer A0 extends Digit}${infer AR}` ? B extends `${infer B0 extends Digit}${infer BR}`
+    ? A0 extends B0 ? DigitsGreater<AR, BR> : DigitTuple[A0] extends [...DigitTuple[B0], ...0[]] ? true : false
     : false : false;
 /** Number.isSafeInteger fails beyond 2^53 - 1 = 9007199254740991 (16 digits). */
 type TooLarge<W extends string> =
@@ -91,74 +94,85 @@ export interface SideInfo {
 }
 
 /** Spaces around every parenthesis, so that the scan sees them as words. */
-export type PadOpen<S extends string, Acc extends string = ''> = S extends `${infer A}(${infer B}` ? PadOpen<B, `${Acc}${A} ( `> : `${Acc}${S}`;
+type PadOpen<S extends string, Acc extends string = ''> = S extends `${infer A}(${infer B}` ? PadOpen<B, `${Acc}${A} ( `> : `${Acc}${S}`;
 type PadClose<S extends string, Acc extends string = ''> = S extends `${infer A})${infer B}` ? PadClose<B, `${Acc}${A} ) `> : `${Acc}${S}`;
 
-/** A word of a padded side: WordKind, or the parenthesis, or '' (between two spaces); one-letter names first. */
-type Token<W> = W extends Letter ? 'name' : W extends '' | '(' | ')' ? W : WordKind<W & string>;
+/** A word of a padded side: WordKind, or the parenthesis, or '' (between two spaces). */
+type Token<W> = W extends '' | '(' | ')' ? W : WordKind<W & string>;
 
-export type Scan<S, Last, InG, GCount extends 0[], GNames, Dims extends 0[], Names, Ell, EllParen, Anon, Dup, DupAny, Groups,
-  Composite, Unit, BeforeEll> =
+/** The top level of a side; one-letter names, the common case, take the shortest path. */
+type Scan<S, Dims extends 0[], Names, Ell, EllParen, Anon, Dup, DupAny, Groups, Composite, Unit, BeforeEll> =
+  S extends `${infer W} ${infer R}`
+    ? W extends Letter
+      ? [W] extends [Names]
+        ? Scan<R, [...Dims, 0], Names, Ell, EllParen, Anon, [Dup] extends [never] ? W : Dup, [DupAny] extends [never] ? W : DupAny,
+          Groups, Composite, Unit, BeforeEll>
+        : Scan<R, [...Dims, 0], Names | W, Ell, EllParen, Anon, Dup, DupAny, Groups, Composite, Unit, BeforeEll>
+      : Token<W> extends infer K
+        ? K extends 'name'
+          ? [W] extends [Names]
+            ? Scan<R, [...Dims, 0], Names, Ell, EllParen, Anon, [Dup] extends [never] ? W extends '_' ? never : W : Dup,
+              [DupAny] extends [never] ? W : DupAny, Groups, Composite, Unit, BeforeEll>
+            : Scan<R, [...Dims, 0], Names | W, Ell, EllParen, Anon, Dup, DupAny, Groups, Composite, Unit, BeforeEll>
+          : K extends '' ? Scan<R, Dims, Names, Ell, EllParen, Anon, Dup, DupAny, Groups, Composite, Unit, BeforeEll>
+            : K extends '(' ? ScanGroup<R, [], never, Dims, Names, Ell, EllParen, Anon, Dup, DupAny, Groups, Composite, Unit, BeforeEll>
+              : K extends ')' ? `einops: unbalanced parentheses: ')' closes no group`
+                : K extends 'anon' ? Scan<R, [...Dims, 0], Names, Ell, EllParen, Anon | W, Dup, DupAny, Groups, Composite, Unit, BeforeEll>
+                  : K extends 'unit' ? Scan<R, [...Dims, 0], Names, Ell, EllParen, Anon, Dup, DupAny, Groups, Composite, true, BeforeEll>
+                    : K extends 'ellipsis'
+                      ? Ell extends true ? 'einops: two ellipses (...) on one side; only one ellipsis per tensor'
+                        : Scan<R, [...Dims, 0], Names, true, false, Anon, Dup, DupAny, Groups, Composite, Unit, Names>
+                      : K
+        : never
+    : {
+      dims: Dims; names: Names; ell: Ell; ellParen: EllParen; anon: Anon; dup: Dup; dupAny: DupAny; groups: Groups;
+      composite: Composite; unit: Unit; beforeEll: BeforeEll;
+    };
+
+/** Inside a group: `GCount` counts its axes, `GNames` collects its names. */
+type ScanGroup<S, GCount extends 0[], GNames, Dims extends 0[], Names, Ell, EllParen, Anon, Dup, DupAny, Groups, Composite, Unit,
+  BeforeEll> =
   S extends `${infer W} ${infer R}`
     ? Token<W> extends infer K
       ? K extends 'name'
         ? [W] extends [Names]
-          ? Scan<R, Last, InG, InG extends true ? [...GCount, 0] : GCount, InG extends true ? GNames | W : GNames,
-            InG extends true ? Dims : [...Dims, 0], Names, Ell, EllParen, Anon,
-            [Dup] extends [never] ? W extends '_' ? never : W : Dup, [DupAny] extends [never] ? W : DupAny,
-            Groups, Composite, Unit, BeforeEll>
-          : InG extends true
-            ? Scan<R, Last, InG, [...GCount, 0], GNames | W, Dims, Names | W, Ell, EllParen, Anon, Dup, DupAny, Groups, Composite, Unit, BeforeEll>
-            : Scan<R, Last, InG, GCount, GNames, [...Dims, 0], Names | W, Ell, EllParen, Anon, Dup, DupAny, Groups, Composite, Unit, BeforeEll>
-        : K extends ''
-          ? Scan<R, Last, InG, GCount, GNames, Dims, Names, Ell, EllParen, Anon, Dup, DupAny, Groups, Composite, Unit, BeforeEll>
-          : K extends '('
-            ? InG extends true ? 'einops: nested parentheses: axis composition is one-level (brackets inside brackets not allowed)'
-              : Scan<R, Last, true, [], never, Dims, Names, Ell, EllParen, Anon, Dup, DupAny, Groups, Composite, Unit, BeforeEll>
-            : K extends ')'
-              ? InG extends true
-                ? GCount extends [0, 0, ...0[]]
-                  ? Scan<R, Last, false, [], never, [...Dims, 0], Names, Ell, EllParen, Anon, Dup, DupAny, Groups | [GNames], true, Unit, BeforeEll>
-                  : Scan<R, Last, false, [], never, [...Dims, 0], Names, Ell, EllParen, Anon, Dup, DupAny, Groups, Composite,
-                    GCount extends [] ? true : Unit, BeforeEll>
-                : `einops: unbalanced parentheses: ')' closes no group`
-              : K extends 'anon'
-                ? InG extends true
-                  ? Scan<R, Last, InG, [...GCount, 0], GNames, Dims, Names, Ell, EllParen, Anon | W, Dup, DupAny, Groups, Composite, Unit, BeforeEll>
-                  : Scan<R, Last, InG, GCount, GNames, [...Dims, 0], Names, Ell, EllParen, Anon | W, Dup, DupAny, Groups, Composite, Unit, BeforeEll>
-                : K extends 'unit'
-                  ? InG extends true ? Scan<R, Last, InG, GCount, GNames, Dims, Names, Ell, EllParen, Anon, Dup, DupAny, Groups, Composite, Unit, BeforeEll>
-                    : Scan<R, Last, InG, GCount, GNames, [...Dims, 0], Names, Ell, EllParen, Anon, Dup, DupAny, Groups, Composite, true, BeforeEll>
+          ? ScanGroup<R, [...GCount, 0], GNames | W, Dims, Names, Ell, EllParen, Anon,
+            [Dup] extends [never] ? W extends '_' ? never : W : Dup, [DupAny] extends [never] ? W : DupAny, Groups, Composite, Unit, BeforeEll>
+          : ScanGroup<R, [...GCount, 0], GNames | W, Dims, Names | W, Ell, EllParen, Anon, Dup, DupAny, Groups, Composite, Unit, BeforeEll>
+        : K extends ')'
+          ? GCount extends [0, 0, ...0[]]
+            ? Scan<R, [...Dims, 0], Names, Ell, EllParen, Anon, Dup, DupAny, Groups | [GNames], true, Unit, BeforeEll>
+            : Scan<R, [...Dims, 0], Names, Ell, EllParen, Anon, Dup, DupAny, Groups, Composite, GCount extends [] ? true : Unit, BeforeEll>
+          : K extends '' ? ScanGroup<R, GCount, GNames, Dims, Names, Ell, EllParen, Anon, Dup, DupAny, Groups, Composite, Unit, BeforeEll>
+            : K extends '(' ? 'einops: nested parentheses: axis composition is one-level (brackets inside brackets not allowed)'
+              : K extends 'anon' ? ScanGroup<R, [...GCount, 0], GNames, Dims, Names, Ell, EllParen, Anon | W, Dup, DupAny, Groups, Composite, Unit, BeforeEll>
+                : K extends 'unit' ? ScanGroup<R, GCount, GNames, Dims, Names, Ell, EllParen, Anon, Dup, DupAny, Groups, Composite, Unit, BeforeEll>
                   : K extends 'ellipsis'
                     ? Ell extends true ? 'einops: two ellipses (...) on one side; only one ellipsis per tensor'
-                      : InG extends true
-                        ? Scan<R, Last, InG, [...GCount, 0], GNames, Dims, Names, true, true, Anon, Dup, DupAny, Groups, Composite, Unit, Names>
-                        : Scan<R, Last, InG, GCount, GNames, [...Dims, 0], Names, true, false, Anon, Dup, DupAny, Groups, Composite, Unit, Names>
+                      : ScanGroup<R, [...GCount, 0], GNames, Dims, Names, true, true, Anon, Dup, DupAny, Groups, Composite, Unit, Names>
                     : K
       : never
-    : InG extends true
-      ? Last extends true ? 'einops: unbalanced parentheses: a group is opened and never closed'
-        : `einops: unbalanced parentheses: '->' or ',' inside a group`
-      : {
-        dims: Dims; names: Names; ell: Ell; ellParen: EllParen; anon: Anon; dup: Dup; dupAny: DupAny; groups: Groups;
-        composite: Composite; unit: Unit; beforeEll: BeforeEll;
-      };
+    : Unclosed;
 
-/** One side (its characters already checked), analysed, or an error. `Last`: no '->' or ',' follows. */
-export type ParseSide<S extends string, Last extends boolean> =
-  S extends `${string}-${string}` ? UnknownCharError<'-'>
-    : S extends `${string}>${string}` ? UnknownCharError<'>'>
-      : Scan<`${PadClose<PadOpen<S>>} `, Last, false, [], never, [], never, false, false, never, never, never, never, false, false, never>;
+type Unclosed = 'einops: unbalanced parentheses: a group is opened and never closed';
+/** A side followed by '->' or ',' that leaves a group open: the separator is inside the group. */
+type NotLast<I> = I extends Unclosed ? `einops: unbalanced parentheses: '->' or ',' inside a group` : I;
+type Trim<S extends string> = S extends ` ${infer R}` ? Trim<R> : S extends `${infer R} ` ? Trim<R> : S;
 
-type ParseSides<S extends string, Last extends boolean, Acc extends SideInfo[] = []> =
+/** One side (trimmed, so that sides repeated across patterns are analysed once), analysed, or an error. */
+type ParseSide<S extends string> =
+  S extends `${string}${'-' | '>'}${string}` ? UnknownCharError<S extends `${string}-${string}` ? '-' : '>'>
+    : Scan<`${PadClose<PadOpen<S>>} `, [], never, false, false, never, never, never, never, false, false, never>;
+
+type ParseSides<S extends string, Last extends boolean, Acc extends unknown[] = []> =
   S extends `${infer A},${infer R}`
-    ? ParseSide<A, false> extends infer I ? I extends SideInfo ? ParseSides<R, Last, [...Acc, I]> : I : never
-    : ParseSide<S, Last> extends infer I ? I extends SideInfo ? [...Acc, I] : I : never;
+    ? ParseSide<Trim<A>> extends infer I ? I extends string ? NotLast<I> : ParseSides<R, Last, [...Acc, I]> : never
+    : ParseSide<Trim<S>> extends infer I ? I extends string ? Last extends true ? I : NotLast<I> : [...Acc, I] : never;
 
-type ParseParts<S extends string, Acc extends SideInfo[][] = []> =
+type ParseParts<S extends string, Acc extends unknown[] = []> =
   S extends `${infer A}->${infer R}`
-    ? ParseSides<A, false> extends infer I ? I extends SideInfo[] ? ParseParts<R, [...Acc, I]> : I : never
-    : ParseSides<S, true> extends infer I ? I extends SideInfo[] ? [...Acc, I] : I : never;
+    ? ParseSides<A, false> extends infer I ? I extends string ? I : ParseParts<R, [...Acc, I]> : never
+    : ParseSides<S, true> extends infer I ? I extends string ? I : [...Acc, I] : never;
 
 /**
  * A pattern as parts (split at '->') of sides (split at ','), each side analysed, or the first
@@ -166,7 +180,11 @@ type ParseParts<S extends string, Acc extends SideInfo[][] = []> =
  * Characters are checked word by word (WordKind); any character other than a word's, the space,
  * parentheses, ',' and '->' ends up in a word, or is a lone '-' or '>' (ParseSide).
  */
-export type ParsePattern<P extends string> = ParseParts<P>;
+export type ParsePattern<P extends string> =
+  P extends `${infer L}->${infer R}`
+    ? `${L}${R}` extends `${string}${',' | '->'}${string}` ? ParseParts<P>
+      : ParseSide<Trim<L>> extends infer A ? A extends string ? NotLast<A> : ParseSide<Trim<R>> extends infer B ? B extends string ? B : [[A], [B]] : never : never
+    : ParseParts<P>;
 
 // ---------------------------------------------------------------------------------------------
 // Per-side rules and list helpers.

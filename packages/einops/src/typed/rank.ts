@@ -10,7 +10,7 @@ export type Counter<N extends number, A extends 0[] = []> =
   number extends N ? 0[] : A['length'] extends N ? A : A['length'] extends 64 ? 0[] : Counter<N, [...A, 0]>;
 
 /** A union collapses to `number` (unknown). */
-type Single<N extends number, All extends number = N> = N extends unknown ? ([All] extends [N] ? N : number) : never;
+type Single<N, All = N> = N extends unknown ? ([All] extends [N] ? N : number) : never;
 
 type RankFromShape<S> = S extends readonly number[] ? (number extends S['length'] ? number : Single<S['length']>) : number;
 
