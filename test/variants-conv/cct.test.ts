@@ -96,7 +96,8 @@ describe(`CCT on ${backendName}`, () => {
   it('one AdamW training step changes every trainable parameter and leaks nothing', async () => {
     const model = new CCT({ ...TINY, positionalEmbedding: 'learnable' });
     const x = seeded([2, 3, 16, 16], 2);
-    await assertTrainingStep(model, x, 3);
+    // Sequence pooling's bias shifts every token's score equally, so the softmax makes its gradient 0.
+    await assertTrainingStep(model, x, 3, ['classifier.attention_pool.bias']);
     x.dispose();
     model.dispose();
   });
