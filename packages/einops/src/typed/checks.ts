@@ -34,13 +34,17 @@ export type LengthNames<L> =
   [L] extends [never] ? string : unknown extends L ? string : string extends keyof L ? string
     : keyof L extends infer KL ? KL extends string | number ? `${KL}` : never : never;
 
-/** The check's verdict as a parameter type: the argument's own type, or the error message. */
-type Verdict<I, Arg> = [Extract<I, string>] extends [never] ? Arg : NoInfer<Extract<I, string>>;
 /**
  * A pattern the checker cannot read: `string`, or a template literal type such as
  * `${string} -> b`. Such patterns are checked at run time only, as before.
  */
 type Unreadable<P extends string> = string extends P ? true : {} extends Record<P, 1> ? true : false;
+/**
+ * The check's verdict as a parameter type: the argument's own type (`Arg`, where TypeScript infers
+ * the pattern's literal type from), or the error message (behind NoInfer). A union of patterns
+ * fails when any of them does.
+ */
+type Verdict<I, Arg> = [Extract<I, string>] extends [never] ? Arg : NoInfer<Extract<I, string>>;
 /**
  * The same for a layer's input tensor: an error keeps the tensor type too (`X & message`), so that
  * the layer's `forward` stays assignable to `EinopsLayer.forward(x: tf.Tensor)`.

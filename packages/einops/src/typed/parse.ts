@@ -100,7 +100,7 @@ type PadClose<S extends string, Acc extends string = ''> = S extends `${infer A}
 /** A word of a padded side: WordKind, or the parenthesis, or '' (between two spaces). */
 type Token<W> = W extends '' | '(' | ')' ? W : WordKind<W & string>;
 
-/** The top level of a side; one-letter names, the common case, take the shortest path. */
+/** The top level of a side; one-letter names, the common case, take the shortest path (and in groups too). */
 type Scan<S, Dims extends 0[], Names, Ell, EllParen, Anon, Dup, DupAny, Groups, Composite, Unit, BeforeEll> =
   S extends `${infer W} ${infer R}`
     ? W extends Letter
@@ -108,6 +108,7 @@ type Scan<S, Dims extends 0[], Names, Ell, EllParen, Anon, Dup, DupAny, Groups, 
         ? Scan<R, [...Dims, 0], Names, Ell, EllParen, Anon, [Dup] extends [never] ? W : Dup, [DupAny] extends [never] ? W : DupAny,
           Groups, Composite, Unit, BeforeEll>
         : Scan<R, [...Dims, 0], Names | W, Ell, EllParen, Anon, Dup, DupAny, Groups, Composite, Unit, BeforeEll>
+      : W extends '(' ? ScanGroup<R, [], never, Dims, Names, Ell, EllParen, Anon, Dup, DupAny, Groups, Composite, Unit, BeforeEll>
       : Token<W> extends infer K
         ? K extends 'name'
           ? [W] extends [Names]
@@ -115,14 +116,13 @@ type Scan<S, Dims extends 0[], Names, Ell, EllParen, Anon, Dup, DupAny, Groups, 
               [DupAny] extends [never] ? W : DupAny, Groups, Composite, Unit, BeforeEll>
             : Scan<R, [...Dims, 0], Names | W, Ell, EllParen, Anon, Dup, DupAny, Groups, Composite, Unit, BeforeEll>
           : K extends '' ? Scan<R, Dims, Names, Ell, EllParen, Anon, Dup, DupAny, Groups, Composite, Unit, BeforeEll>
-            : K extends '(' ? ScanGroup<R, [], never, Dims, Names, Ell, EllParen, Anon, Dup, DupAny, Groups, Composite, Unit, BeforeEll>
-              : K extends ')' ? `einops: unbalanced parentheses: ')' closes no group`
-                : K extends 'anon' ? Scan<R, [...Dims, 0], Names, Ell, EllParen, Anon | W, Dup, DupAny, Groups, Composite, Unit, BeforeEll>
-                  : K extends 'unit' ? Scan<R, [...Dims, 0], Names, Ell, EllParen, Anon, Dup, DupAny, Groups, Composite, true, BeforeEll>
-                    : K extends 'ellipsis'
-                      ? Ell extends true ? 'einops: two ellipses (...) on one side; only one ellipsis per tensor'
-                        : Scan<R, [...Dims, 0], Names, true, false, Anon, Dup, DupAny, Groups, Composite, Unit, Names>
-                      : K
+            : K extends ')' ? `einops: unbalanced parentheses: ')' closes no group`
+              : K extends 'anon' ? Scan<R, [...Dims, 0], Names, Ell, EllParen, Anon | W, Dup, DupAny, Groups, Composite, Unit, BeforeEll>
+                : K extends 'unit' ? Scan<R, [...Dims, 0], Names, Ell, EllParen, Anon, Dup, DupAny, Groups, Composite, true, BeforeEll>
+                  : K extends 'ellipsis'
+                    ? Ell extends true ? 'einops: two ellipses (...) on one side; only one ellipsis per tensor'
+                      : Scan<R, [...Dims, 0], Names, true, false, Anon, Dup, DupAny, Groups, Composite, Unit, Names>
+                    : K
         : never
     : {
       dims: Dims; names: Names; ell: Ell; ellParen: EllParen; anon: Anon; dup: Dup; dupAny: DupAny; groups: Groups;
@@ -133,17 +133,22 @@ type Scan<S, Dims extends 0[], Names, Ell, EllParen, Anon, Dup, DupAny, Groups, 
 type ScanGroup<S, GCount extends 0[], GNames, Dims extends 0[], Names, Ell, EllParen, Anon, Dup, DupAny, Groups, Composite, Unit,
   BeforeEll> =
   S extends `${infer W} ${infer R}`
-    ? Token<W> extends infer K
+    ? W extends Letter
+      ? [W] extends [Names]
+        ? ScanGroup<R, [...GCount, 0], GNames | W, Dims, Names, Ell, EllParen, Anon, [Dup] extends [never] ? W : Dup,
+          [DupAny] extends [never] ? W : DupAny, Groups, Composite, Unit, BeforeEll>
+        : ScanGroup<R, [...GCount, 0], GNames | W, Dims, Names | W, Ell, EllParen, Anon, Dup, DupAny, Groups, Composite, Unit, BeforeEll>
+    : W extends ')'
+      ? GCount extends [0, 0, ...0[]]
+        ? Scan<R, [...Dims, 0], Names, Ell, EllParen, Anon, Dup, DupAny, Groups | [GNames], true, Unit, BeforeEll>
+        : Scan<R, [...Dims, 0], Names, Ell, EllParen, Anon, Dup, DupAny, Groups, Composite, GCount extends [] ? true : Unit, BeforeEll>
+    : Token<W> extends infer K
       ? K extends 'name'
         ? [W] extends [Names]
           ? ScanGroup<R, [...GCount, 0], GNames | W, Dims, Names, Ell, EllParen, Anon,
             [Dup] extends [never] ? W extends '_' ? never : W : Dup, [DupAny] extends [never] ? W : DupAny, Groups, Composite, Unit, BeforeEll>
           : ScanGroup<R, [...GCount, 0], GNames | W, Dims, Names | W, Ell, EllParen, Anon, Dup, DupAny, Groups, Composite, Unit, BeforeEll>
-        : K extends ')'
-          ? GCount extends [0, 0, ...0[]]
-            ? Scan<R, [...Dims, 0], Names, Ell, EllParen, Anon, Dup, DupAny, Groups | [GNames], true, Unit, BeforeEll>
-            : Scan<R, [...Dims, 0], Names, Ell, EllParen, Anon, Dup, DupAny, Groups, Composite, GCount extends [] ? true : Unit, BeforeEll>
-          : K extends '' ? ScanGroup<R, GCount, GNames, Dims, Names, Ell, EllParen, Anon, Dup, DupAny, Groups, Composite, Unit, BeforeEll>
+        : K extends '' ? ScanGroup<R, GCount, GNames, Dims, Names, Ell, EllParen, Anon, Dup, DupAny, Groups, Composite, Unit, BeforeEll>
             : K extends '(' ? 'einops: nested parentheses: axis composition is one-level (brackets inside brackets not allowed)'
               : K extends 'anon' ? ScanGroup<R, [...GCount, 0], GNames, Dims, Names, Ell, EllParen, Anon | W, Dup, DupAny, Groups, Composite, Unit, BeforeEll>
                 : K extends 'unit' ? ScanGroup<R, GCount, GNames, Dims, Names, Ell, EllParen, Anon, Dup, DupAny, Groups, Composite, Unit, BeforeEll>
