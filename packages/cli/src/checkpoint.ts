@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { decodeSafetensors, encodeSafetensors } from '@vit/core';
 import type { GroupedAdamW } from './train/optimizer.js';
 import type { Normalization } from './data/augment.js';
-import type { ModelSpec } from './models.js';
+import { buildModel, type ClassifierModule, type ModelSpec } from './models.js';
 
 export const CHECKPOINT_FORMAT = 'vit-tfjs-checkpoint/1';
 
@@ -104,6 +104,23 @@ export function readOptimizerState(checkpoint: string, optimizer: GroupedAdamW):
   const { tensors, metadata } = decodeSafetensors(readFileSync(file));
   try {
     optimizer.loadStateDict({ tensors, steps: JSON.parse(metadata['steps'] ?? '{}') as Record<string, number> });
+  } finally {
+    tf.dispose(Object.values(tensors));
+  }
+}
+
+/** The model a checkpoint describes, with its weights loaded (freed again if loading fails). */
+export async function loadCheckpointModel(file: string): Promise<{ model: ClassifierModule; meta: CheckpointMeta }> {
+  const { meta, tensors } = readCheckpoint(file);
+  try {
+    const model = await buildModel(meta.spec);
+    try {
+      model.loadStateDict(tensors);
+    } catch (e) {
+      model.dispose();
+      throw e;
+    }
+    return { model, meta };
   } finally {
     tf.dispose(Object.values(tensors));
   }

@@ -1,10 +1,8 @@
 /** `vit eval`: accuracy of a checkpoint on a dataset's test split. */
-import * as tf from '@tensorflow/tfjs-core';
 import type { Command } from 'commander';
 import { parseBackend, useBackend } from '../backend.js';
-import { readCheckpoint } from '../checkpoint.js';
+import { loadCheckpointModel } from '../checkpoint.js';
 import { loadSplits } from '../data/load.js';
-import { buildModel } from '../models.js';
 import { evaluate } from '../train/evaluate.js';
 import { addBackendOption, addDataOptions, int } from './options.js';
 import { printTable } from './table.js';
@@ -19,13 +17,7 @@ export function registerEval(program: Command): void {
   addBackendOption(cmd);
   cmd.action(async (opts: Record<string, any>) => {
     const backend = await useBackend(parseBackend(opts.backend));
-    const { meta, tensors } = readCheckpoint(opts.checkpoint);
-    const model = await buildModel(meta.spec);
-    try {
-      model.loadStateDict(tensors);
-    } finally {
-      tf.dispose(Object.values(tensors));
-    }
+    const { model, meta } = await loadCheckpointModel(opts.checkpoint);
     const { test } = loadSplits({ dataset: opts.dataset, dataDir: opts.dataDir, imageSize: meta.imageSize, testSize: opts.testSize, trainSize: 0, seed: opts.seed });
     if (test.classNames.length !== meta.classNames.length) {
       throw new Error(`head size mismatch: the checkpoint has ${meta.classNames.length} classes, the dataset ${test.classNames.length}`);

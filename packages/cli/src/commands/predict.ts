@@ -2,10 +2,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Command } from 'commander';
 import { parseBackend, useBackend } from '../backend.js';
-import { readCheckpoint } from '../checkpoint.js';
+import { loadCheckpointModel } from '../checkpoint.js';
 import { makeBatch } from '../data/augment.js';
 import { readImage, resizeImage } from '../data/image-file.js';
-import { buildModel } from '../models.js';
 import { addBackendOption, int } from './options.js';
 
 export interface Prediction {
@@ -22,13 +21,7 @@ export function registerPredict(program: Command): void {
   addBackendOption(cmd);
   cmd.action(async (images: string[], opts: Record<string, any>) => {
     await useBackend(parseBackend(opts.backend));
-    const { meta, tensors } = readCheckpoint(opts.checkpoint);
-    const model = await buildModel(meta.spec);
-    try {
-      model.loadStateDict(tensors);
-    } finally {
-      tf.dispose(Object.values(tensors));
-    }
+    const { model, meta } = await loadCheckpointModel(opts.checkpoint);
     model.eval();
     const size = meta.imageSize;
     const pixels = new Uint8Array(images.length * size * size * 3);

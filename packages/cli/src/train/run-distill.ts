@@ -2,12 +2,11 @@
  * Distillation (DeiT, vit-pytorch's DistillWrapper): a teacher checkpoint teaches a smaller
  * DistillableViT, which is saved as a plain ViT (`toVit()`): `vit distill` and `vit start`.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { manualSeed, type ViTOptions } from '@vit/core';
 import { DistillableViT, DistillWrapper } from '@vit/distill';
-import { readCheckpoint, saveCheckpoint, type CheckpointMeta } from '../checkpoint.js';
+import { loadCheckpointModel, saveCheckpoint, type CheckpointMeta } from '../checkpoint.js';
 import type { ImageDataset } from '../data/dataset.js';
-import { buildModel, type ClassifierModule, type ModelSpec } from '../models.js';
+import type { ClassifierModule, ModelSpec } from '../models.js';
 import { evaluate, type Evaluation } from './evaluate.js';
 import { trainLoop, type LoopResult } from './loop.js';
 import { GroupedAdamW } from './optimizer.js';
@@ -47,13 +46,7 @@ export interface DistillOutcome {
 
 export async function runDistillation(s: DistillSettings): Promise<DistillOutcome> {
   if (s.student.arch !== 'vit') throw new Error(`the student must be a vit (DistillableViT), got ${s.student.arch}`);
-  const { meta: teacherMeta, tensors } = readCheckpoint(s.teacher);
-  const teacher = await buildModel(teacherMeta.spec);
-  try {
-    teacher.loadStateDict(tensors);
-  } finally {
-    tf.dispose(Object.values(tensors));
-  }
+  const { model: teacher, meta: teacherMeta } = await loadCheckpointModel(s.teacher);
   teacher.eval();
   if (teacherMeta.classNames.length !== s.train.classNames.length) {
     teacher.dispose();
