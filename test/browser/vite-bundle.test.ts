@@ -4,27 +4,20 @@
 // playwright-core, and we check its numbers on cpu and wasm (webgpu too when Chromium offers it).
 // The browser does the work; the backend this file runs under does not matter.
 import assert from 'node:assert/strict';
-import {existsSync, mkdirSync, mkdtempSync, rmSync} from 'node:fs';
-import {readFile} from 'node:fs/promises';
-import {createServer, type Server} from 'node:http';
-import type {AddressInfo} from 'node:net';
+import {mkdirSync, mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {dirname, extname, join, resolve, sep} from 'node:path';
+import {dirname, join, resolve} from 'node:path';
 import {after, before, it} from 'node:test';
 import {fileURLToPath} from 'node:url';
 
-import {chromium, type Browser} from 'playwright-core';
+import type {Browser} from 'playwright-core';
 import {build, type Rollup} from 'vite';
+
+import {launchChromium, serveDirectory} from '../support/browser.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const EXAMPLE = join(ROOT, 'examples/vite-einops');
 const SCREENSHOT = join(ROOT, 'test-output/vite-einops.png');
-const CHROMIUM = '/usr/bin/chromium';
-// test/README.md and /work/shared/notes: quiet offline headless flags, plus WebGPU.
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu-sandbox', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-quic', '--enable-unsafe-webgpu',
-];
 const PAGE_TIMEOUT_MS = 40_000;
 
 // ---- expected values (the page's CASES, computed by hand) ----
@@ -65,32 +58,10 @@ const EXPECTED: Record<string, CaseResult> = {
   'grad c': grid([4, 2], ([k, l]) => sum(2, (i) => sum(3, (j) => A(i, j) * B(j, k)))),
 };
 
-// ---- a static file server for the build output ----
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.wasm': 'application/wasm', '.json': 'application/json', '.map': 'application/json', '.svg': 'image/svg+xml',
-};
-
-async function serve(dir: string): Promise<{server: Server; url: string}> {
-  const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
-    const file = join(dir, path.endsWith('/') ? `${path}index.html` : path);
-    if (!file.startsWith(dir + sep)) return void res.writeHead(403).end();
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, {'content-type': MIME[extname(file)] ?? 'application/octet-stream'}).end(body);
-    } catch {
-      res.writeHead(404).end(`not found: ${path}`);
-    }
-  });
-  await new Promise<void>((ok, fail) => server.once('error', fail).listen(0, '127.0.0.1', ok));
-  return {server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`};
-}
-
 // ---- the build, shared by the tests ----
 let outDir = '';
 let outputs: Rollup.RollupOutput[] = [];
-let server: Server | undefined;
+let server: Awaited<ReturnType<typeof serveDirectory>> | undefined;
 let browser: Browser | undefined;
 
 before(async () => {
@@ -105,8 +76,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  server?.closeAllConnections();
-  await new Promise((done) => (server ? server.close(done) : done(undefined)));
+  await server?.close();
   if (outDir) rmSync(outDir, {recursive: true, force: true});
 });
 
@@ -131,11 +101,9 @@ it('bundles exactly one copy of tfjs-core, with its gradients', () => {
 });
 
 it('runs rearrange / reduce / repeat / einsum / pack / gradients in headless Chromium', {timeout: 90_000}, async (t) => {
-  assert.ok(existsSync(CHROMIUM),
-    `${CHROMIUM} not found: this test needs Debian's chromium (apt-get install chromium; .ci/run installs it)`);
-  let url: string;
-  ({server, url} = await serve(outDir));
-  browser = await chromium.launch({executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 20_000});
+  server = await serveDirectory(outDir);
+  const url = server.url;
+  browser = await launchChromium();
   const page = await browser.newPage({viewport: {width: 1400, height: 600}});
   const consoleLines: string[] = [];
   const wasmResponses: string[] = [];

@@ -11,4 +11,7 @@ export { evaluate } from './train/evaluate.js';
 export { runTraining } from './train/run-train.js';
 export { runDistillation } from './train/run-distill.js';
 export { GroupedAdamW } from './train/optimizer.js';
-export { saveCheckpoint, readCheckpoint } from './checkpoint.js';
+export { saveCheckpoint, readCheckpoint, loadCheckpointModel } from './checkpoint.js';
+export { checkpointModel, decodeCheckpoint, encodeCheckpoint, CHECKPOINT_FORMAT, type CheckpointMeta } from './checkpoint-format.js';
+export { imageBatch } from './data/preprocess.js';
+export { buildModel, type ModelSpec } from './models.js';

@@ -3,8 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Command } from 'commander';
 import { parseBackend, useBackend } from '../backend.js';
 import { loadCheckpointModel } from '../checkpoint.js';
-import { makeBatch } from '../data/augment.js';
-import { readImage, resizeImage } from '../data/image-file.js';
+import { readImage } from '../data/image-file.js';
+import { imageBatch } from '../data/preprocess.js';
 import { addBackendOption, int } from './options.js';
 
 export interface Prediction {
@@ -23,14 +23,10 @@ export function registerPredict(program: Command): void {
     await useBackend(parseBackend(opts.backend));
     const { model, meta } = await loadCheckpointModel(opts.checkpoint);
     model.eval();
-    const size = meta.imageSize;
-    const pixels = new Uint8Array(images.length * size * size * 3);
-    images.forEach((file, i) => pixels.set(resizeImage(readImage(file), size, size).data, i * size * size * 3));
-    const batch = makeBatch({ name: 'predict', classNames: meta.classNames, pixels, labels: new Int32Array(images.length), height: size, width: size, channels: 3 },
-      Int32Array.from(images.keys()), meta.normalization);
-    const probs = tf.tidy(() => tf.softmax(model.forward(batch.images)));
+    const batch = imageBatch(images.map(readImage), meta.imageSize, meta.normalization);
+    const probs = tf.tidy(() => tf.softmax(model.forward(batch)));
     const values = await probs.data();
-    tf.dispose([probs, batch.images, batch.labels]);
+    tf.dispose([probs, batch]);
     model.dispose();
     const k = Math.min(opts.topK, meta.classNames.length);
     const predictions: Prediction[] = images.map((file, i) => {

@@ -2,13 +2,9 @@
 import { readFileSync } from 'node:fs';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import type { RgbImage } from './resize.js';
 
-export interface RgbImage {
-  width: number;
-  height: number;
-  /** HWC, 3 channels, 0..255. */
-  data: Uint8Array;
-}
+export { resizeImage, type RgbImage } from './resize.js';
 
 export function decodeImage(bytes: Uint8Array, name = 'image'): RgbImage {
   let rgba: { width: number; height: number; data: Uint8Array };
@@ -30,33 +26,6 @@ export function decodeImage(bytes: Uint8Array, name = 'image'): RgbImage {
 
 export function readImage(file: string): RgbImage {
   return decodeImage(readFileSync(file), file);
-}
-
-/** Bilinear resize (pixel centres aligned, as PIL / torchvision without antialiasing). */
-export function resizeImage(image: RgbImage, width: number, height: number): RgbImage {
-  if (image.width === width && image.height === height) return image;
-  const out = new Uint8Array(width * height * 3);
-  const sx = image.width / width;
-  const sy = image.height / height;
-  for (let y = 0; y < height; y++) {
-    const fy = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), image.height - 1);
-    const y0 = Math.floor(fy);
-    const y1 = Math.min(y0 + 1, image.height - 1);
-    const wy = fy - y0;
-    for (let x = 0; x < width; x++) {
-      const fx = Math.min(Math.max((x + 0.5) * sx - 0.5, 0), image.width - 1);
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(x0 + 1, image.width - 1);
-      const wx = fx - x0;
-      for (let c = 0; c < 3; c++) {
-        const at = (xx: number, yy: number): number => image.data[(yy * image.width + xx) * 3 + c]!;
-        const top = at(x0, y0) * (1 - wx) + at(x1, y0) * wx;
-        const bottom = at(x0, y1) * (1 - wx) + at(x1, y1) * wx;
-        out[(y * width + x) * 3 + c] = Math.round(top * (1 - wy) + bottom * wy);
-      }
-    }
-  }
-  return { width, height, data: out };
 }
 
 export function encodePng(image: RgbImage): Uint8Array {

@@ -1,0 +1,32 @@
+/** Images from files and from the built-in dataset, as RGB pixels (what `vit predict` reads from PNG / JPEG). */
+import { generateShapes10, type RgbImage } from '@vit/cli/browser';
+
+/** Decodes any image the browser can (PNG, JPEG, WebP, ...) at its own size, without colour conversion. */
+export async function decodeImageFile(file: Blob): Promise<RgbImage> {
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(file, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+  } catch {
+    throw new Error(`cannot decode ${file instanceof File ? file.name : 'the image'}: not an image this browser can read`);
+  }
+  const canvas = document.createElement('canvas');
+  canvas.width = bitmap.width;
+  canvas.height = bitmap.height;
+  const context = canvas.getContext('2d', { willReadFrequently: true })!;
+  context.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  const rgba = context.getImageData(0, 0, canvas.width, canvas.height).data;
+  const data = new Uint8Array(canvas.width * canvas.height * 3);
+  for (let p = 0; p < canvas.width * canvas.height; p++) {
+    data[p * 3] = rgba[p * 4]!;
+    data[p * 3 + 1] = rgba[p * 4 + 1]!;
+    data[p * 3 + 2] = rgba[p * 4 + 2]!;
+  }
+  return { width: canvas.width, height: canvas.height, data };
+}
+
+/** One image of shapes10, the dataset `npm start` trains on, and its true class. */
+export function shapes10Sample(seed: number, size = 32): { image: RgbImage; label: string } {
+  const set = generateShapes10({ count: 1, seed, size });
+  return { image: { width: size, height: size, data: set.pixels }, label: set.classNames[set.labels[0]!]! };
+}
