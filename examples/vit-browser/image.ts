@@ -27,6 +27,9 @@ export async function decodeImageFile(file: Blob): Promise<RgbImage> {
 
 /** One image of shapes10, the dataset `npm start` trains on, and its true class. */
 export function shapes10Sample(seed: number, size = 32): { image: RgbImage; label: string } {
-  const set = generateShapes10({ count: 1, seed, size });
-  return { image: { width: size, height: size, data: set.pixels }, label: set.classNames[set.labels[0]!]! };
+  // The generator balances labels over a set (label i % 10, shuffled): draw ten, keep one.
+  const set = generateShapes10({ count: 10, seed, size });
+  const i = seed % 10;
+  const bytes = size * size * 3;
+  return { image: { width: size, height: size, data: set.pixels.slice(i * bytes, (i + 1) * bytes) }, label: set.classNames[set.labels[i]!]! };
 }

@@ -37,6 +37,17 @@ function metadata(file: string): Record<string, string> {
 describe('vit CLI', () => {
   after(() => rmSync(work, { recursive: true, force: true }));
 
+  it('start: trains, evaluates, distills, saves both models and sample images, prints the table', () => {
+    const out = ok('start', '--teacher-steps', '2', '--student-steps', '2', '--train-size', '128', '--test-size', '40', '--quiet', '--out', 'run-start', '--backend', 'wasm');
+    assert.match(out, /\| teacher ViT .*\| +\d+\.\d\d% +\| +[\d.]+ +\| +[\d.]+ +\| +319,978 +\| wasm +\| run-start\/teacher\/model\.safetensors/);
+    assert.match(out, /\| student ViT .*distilled +\| +\d+\.\d\d% +\| .*\| +114,634 +\| wasm +\| run-start\/student\/model\.safetensors/);
+    assert.equal(metadata(path.join(work, 'run-start/teacher/model.safetensors'))['step'], '2');
+    assert.match(metadata(path.join(work, 'run-start/student/model.safetensors'))['extra']!, /"hard":true/);
+    const samples = ['disk', 'square', 'triangle', 'ring', 'cross', 'h-stripes', 'v-stripes', 'checkerboard', 'diagonal', 'dots'].map((c) => `run-start/samples/${c}.png`);
+    const predictions = JSON.parse(ok('predict', ...samples, '--checkpoint', 'run-start/student/model.safetensors', '--json', '--backend', 'wasm'));
+    assert.deepEqual(predictions.map((p: { file: string }) => p.file), samples);
+  });
+
   it('train: synthetic data, saves model and checkpoint, prints the summary', () => {
     const out = ok('train', ...TINY, ...SMALL_DATA, '--steps', '3', '--out', 'run-a', '--backend', 'wasm');
     assert.match(out, /test accuracy/);

@@ -3,9 +3,12 @@
  * scratch, evaluate it, distill it into a smaller student, save both as safetensors, and print a
  * summary. A few minutes on two CPU cores with the WASM backend.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { parseBackend, useBackend } from '../backend.js';
+import type { ImageDataset } from '../data/dataset.js';
+import { encodePng } from '../data/image-file.js';
 import { loadSplits } from '../data/load.js';
 import { runDistillation } from '../train/run-distill.js';
 import { runTraining } from '../train/run-train.js';
@@ -46,10 +49,24 @@ export function registerStart(program: Command): void {
       ['student ViT (patch 8, dim 64, depth 3), distilled', pct(student.evaluation.accuracy), student.loop.imagesPerSecond.toFixed(1), student.evaluation.imagesPerSecond.toFixed(1),
         student.student.numParameters().toLocaleString('en-US'), backend, student.modelFile],
     ]);
-    console.log(`chance is 10.0%; done in ${((performance.now() - started) / 1000).toFixed(0)} s. Try: npx vit predict --checkpoint ${student.modelFile} <image.png>`);
+    const samples = writeSamples(test, path.join(opts.out, 'samples'));
+    console.log(`chance is 10.0%; done in ${((performance.now() - started) / 1000).toFixed(0)} s. ` +
+      `Try: npx vit predict --checkpoint ${student.modelFile} ${path.join(samples, '*.png')}`);
     teacher.model.dispose();
     student.student.dispose();
   });
+}
+
+/** One test image of each class as `<class>.png`, to try `vit predict` and the browser example on. */
+function writeSamples(test: ImageDataset, dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const bytes = test.height * test.width * test.channels;
+  test.classNames.forEach((name, label) => {
+    const i = test.labels.indexOf(label);
+    if (i < 0) return;
+    writeFileSync(path.join(dir, `${name}.png`), encodePng({ width: test.width, height: test.height, data: test.pixels.subarray(i * bytes, (i + 1) * bytes) }));
+  });
+  return dir;
 }
 
 function pct(x: number): string {
