@@ -2,7 +2,7 @@
 // ViT twice for the same number of steps — from the labels alone, and through DistillWrapper (DeiT
 // hard distillation) — and compare their test accuracies.
 //
-//   node examples/distillation.mjs [--teacher-steps 600] [--student-steps 300] [--train-size 3000]
+//   node examples/distillation.mjs [--teacher-steps 600] [--student-steps 300] [--train-size 3000] [--patch-size 8]
 //                                  [--soft --temperature 4 --alpha 0.5]   (default: hard distillation)
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -16,6 +16,7 @@ const { values: args } = parseArgs({
     'teacher-steps': { type: 'string', default: '600' },
     'student-steps': { type: 'string', default: '300' },
     'train-size': { type: 'string', default: '3000' },
+    'patch-size': { type: 'string', default: '8' },
     'test-size': { type: 'string', default: '2000' },
     seed: { type: 'string', default: '0' },
     temperature: { type: 'string', default: '1' },
@@ -30,7 +31,7 @@ const out = mkdtempSync(path.join(os.tmpdir(), 'vit-distill-'));
 const train = generateShapes10({ count: Number(args['train-size']), seed: 11 + seed });
 const test = generateShapes10({ count: Number(args['test-size']), seed: 12 + seed });
 const common = { train, test, batchSize: 64, accumulate: 1, minLr: 1e-5, weightDecay: 0.05, clip: 1, augment: true, seed, quiet: false, resume: false };
-const vit = (dim, depth, heads) => ({ arch: 'vit', options: { imageSize: 32, patchSize: 4, numClasses: 10, dim, depth, heads, mlpDim: dim * 2, dimHead: dim / heads, channels: 3, pool: 'cls', dropout: 0, embDropout: 0 } });
+const vit = (dim, depth, heads) => ({ arch: 'vit', options: { imageSize: 32, patchSize: Number(args['patch-size']), numClasses: 10, dim, depth, heads, mlpDim: dim * 2, dimHead: dim / heads, channels: 3, pool: 'cls', dropout: 0, embDropout: 0 } });
 const teacherSteps = Number(args['teacher-steps']);
 const studentSteps = Number(args['student-steps']);
 
