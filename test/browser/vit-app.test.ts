@@ -17,7 +17,7 @@ import {
 } from '@vit/cli';
 import {Recorder} from '@vit/core';
 import type {Browser, Page} from 'playwright-core';
-import {build} from 'vite';
+import {build, type Rollup} from 'vite';
 
 import {useTestBackend} from '../support/backend.js';
 import {launchChromium, serveDirectory} from '../support/browser.js';
@@ -52,6 +52,9 @@ interface Expected {
 
 let dir = '';
 let outDir = '';
+let chunks: Rollup.OutputChunk[] = [];
+/** Modules that import a Node built-in, which Vite replaces by an empty stub in a browser build. */
+let nodeImporters: string[] = [];
 let expected: Expected;
 let parameters = 0;
 let server: Awaited<ReturnType<typeof serveDirectory>> | undefined;
@@ -106,7 +109,18 @@ before(async () => {
   loaded.dispose();
 
   outDir = join(dir, 'site');
-  await build({root: EXAMPLE, logLevel: 'warn', build: {outDir, emptyOutDir: true, chunkSizeWarningLimit: 2048}});
+  const built = await build({
+    root: EXAMPLE, logLevel: 'warn', build: {outDir, emptyOutDir: true, chunkSizeWarningLimit: 2048},
+    plugins: [{
+      name: 'record-node-importers',
+      generateBundle() {
+        const stubs = [...this.getModuleIds()].filter((id) => id.includes('__vite-browser-external'));
+        nodeImporters = stubs.flatMap((id) => this.getModuleInfo(id)?.importers ?? []).filter((id) => !id.includes('__vite-browser-external'));
+      },
+    }],
+  });
+  chunks = (Array.isArray(built) ? built : [built] as Rollup.RollupOutput[]).flatMap((o) => (o as Rollup.RollupOutput).output)
+    .filter((c): c is Rollup.OutputChunk => c.type === 'chunk');
   mkdirSync(join(outDir, 'data'));
   for (const f of ['model.safetensors', 'disk.png']) copyFileSync(join(dir, f), join(outDir, 'data', f));
   server = await serveDirectory(outDir);
@@ -188,6 +202,14 @@ async function classifiesLikeNode(query: string, shot: string): Promise<PageStat
 }
 
 describe('examples/vit-browser in headless Chromium', {timeout: 240_000}, () => {
+  it('bundles one copy of tfjs-core, and none of our code imports a Node built-in', () => {
+    const marker = 'Reusing existing backend factory.'; // a string of tfjs-core's engine
+    assert.equal(chunks.reduce((n, c) => n + c.code.split(marker).length - 1, 0), 1, `copies of '${marker}' in the bundle`);
+    // tfjs-backend-wasm's Emscripten glue and seedrandom require('fs' / 'crypto') on their Node paths only.
+    assert.deepEqual(nodeImporters.filter((id) => !id.includes('/node_modules/')), [], 'our modules that import Node built-ins');
+    assert.ok(nodeImporters.length > 0, 'the check sees the known Node-path importers (tfjs-backend-wasm glue, seedrandom)');
+  });
+
   it('classifies an image on WASM exactly as Node does, with the class-token attention map', async (t) => {
     const state = await classifiesLikeNode('backend=wasm', 'vit-browser-wasm.png');
     assert.equal(state.backend?.name, 'wasm');
