@@ -1,5 +1,5 @@
 /**
- * How patterns lower to kernels: no-op patterns move no data, repeat never uses Tile, rank-8
+ * How patterns lower to kernels: no-op patterns move no data, repeat uses Tile only where it is fast, rank-8
  * patterns run within the backends' rank limits, einsum never calls tf.einsum.
  */
 import assert from 'node:assert/strict';
@@ -59,16 +59,35 @@ describe(`einops lowering on ${backendName}`, () => {
     x.dispose();
   });
 
-  it('repeat broadcasts instead of using Tile (slow on WASM) beyond small sizes', async () => {
+  it('repeat broadcasts instead of using Tile (slow on WASM and WebGPU) beyond small sizes; on cpu Tile is the fast one', async () => {
     const small = tf.ones([1, 1, 8]);
     assert.deepEqual(await kernelsOf(() => repeat(small, '1 n d -> b n d', { b: 2 })), ['Tile']);
     small.dispose();
     const x = tf.ones([64, 48]);
     for (const [pattern, lengths] of [['h w -> h w c', { c: 3 }], ['h w -> (r h) w', { r: 2 }], ['h w -> c h r w', { c: 3, r: 2 }]] as const) {
-      const kernels = await kernelsOf(() => repeat(x, pattern, lengths));
-      assert.ok(!kernels.includes('Tile') && !kernels.includes('BroadcastTo'), `${pattern}: ${kernels.join(', ')}`);
+      const kernels = (await kernelsOf(() => repeat(x, pattern, lengths))).filter((k) => k !== 'Reshape');
+      if (backendName === 'cpu') assert.deepEqual(kernels, ['Tile'], pattern);
+      else assert.ok(!kernels.includes('Tile') && !kernels.includes('BroadcastTo'), `${pattern}: ${kernels.join(', ')}`);
     }
     x.dispose();
+  });
+
+  it("einsum hands matMul an operand's transposed layout instead of moving its data", async () => {
+    const cases: Array<[string, number[], number[]]> = [
+      ['b h i d, b h j d -> b h i j', [2, 3, 5, 4], [2, 3, 6, 4]], // attention scores: b as [n, k]
+      ['b k m, b k n -> b m n', [2, 4, 5], [2, 4, 6]], // a as [k, m]
+      ['k m, n k -> m n', [4, 5], [6, 4]], // both, un-batched
+    ];
+    for (const [pattern, sa, sb] of cases) {
+      const a = tf.randomNormal(sa, 0, 1, 'float32', 1);
+      const b = tf.randomNormal(sb, 0, 1, 'float32', 2);
+      const kernels = (await kernelsOf(() => einsum(a, b, pattern))).filter((k) => k !== 'Reshape');
+      const transposes = kernels.filter((k) => k === 'Transpose').length;
+      // WASM's fast path multiplies 2-D products in [m, k] x [k, n] layout only: there data moves instead.
+      if (backendName === 'wasm') assert.ok(transposes >= 1, `${pattern}: ${kernels.join(', ')}`);
+      else assert.equal(transposes, 0, `${pattern}: ${kernels.join(', ')}`);
+      tf.dispose([a, b]);
+    }
   });
 
   it('einsum lowers to matMul, never to the Einsum kernel', async () => {

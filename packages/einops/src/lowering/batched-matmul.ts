@@ -16,12 +16,37 @@ export function prefersPlain2dMatMul(): boolean {
   return tf.getBackend() === 'wasm';
 }
 
-export function batchedMatMul(a: tf.Tensor3D, b: tf.Tensor3D, { transposeB = false }: { transposeB?: boolean } = {}): tf.Tensor3D {
-  const [batch, m, k] = a.shape;
+/**
+ * How einsum should lay out matMul operands on the active backend:
+ * - `plain` (WASM): [m, k] x [k, n] only — XNNPACK's fast path takes no transposed operand, so data moves;
+ * - `free`: an operand already laid out transposed is read as it is (`transposeA` / `transposeB`);
+ * - `rowMajorB` (cpu): as `free`, and a right operand that must move anyway moves into [n, k] — the
+ *   cpu kernel's inner loop then reads both operands contiguously (~1.7x on attention scores).
+ */
+export type MatMulLayout = 'plain' | 'free' | 'rowMajorB';
+
+export function preferredMatMulLayout(): MatMulLayout {
+  const backend = tf.getBackend();
+  return backend === 'wasm' ? 'plain' : backend === 'cpu' ? 'rowMajorB' : 'free';
+}
+
+export interface MatMulFlags {
+  /** `a` is [B, k, m]. */
+  transposeA?: boolean;
+  /** `b` is [B, n, k]. */
+  transposeB?: boolean;
+}
+
+export function batchedMatMul(a: tf.Tensor3D, b: tf.Tensor3D, { transposeA = false, transposeB = false }: MatMulFlags = {}): tf.Tensor3D {
+  const [batch, m, k] = transposeA ? [a.shape[0], a.shape[2], a.shape[1]] : a.shape;
   const n = transposeB ? b.shape[1] : b.shape[2];
   const perSlice = prefersPlain2dMatMul() && batch > 0 && m * k * n >= PER_SLICE_MIN_WORK && a.dtype === 'float32';
-  if (!perSlice) return tf.matMul(a, b, false, transposeB);
-  return (transposeB ? slicedMatMulBT(a, b) : slicedMatMul(a, b)) as tf.Tensor3D;
+  if (!perSlice) return tf.matMul(a, b, transposeA, transposeB);
+  // XNNPACK's 2-D path takes a as [m, k]: a transposed `a` is copied into that layout first.
+  return tf.tidy(() => {
+    const plainA = transposeA ? swap(a) : a;
+    return (transposeB ? slicedMatMulBT(plainA, b) : slicedMatMul(plainA, b)) as tf.Tensor3D;
+  });
 }
 
 /** Per-slice un-transposed 2-D products: [B, m, k] x [B, k, n] -> [B, m, n]. */

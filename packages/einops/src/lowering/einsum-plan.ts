@@ -8,6 +8,7 @@
 import { EinopsError } from '../errors.js';
 import { AnonymousAxis, ELLIPSIS, type Expression } from '../parsing/expression.js';
 import { parseEinsumPattern } from '../parsing/patterns.js';
+import type { MatMulLayout } from './batched-matmul.js';
 import { planPermutation, type PermutationProgram } from './kernels.js';
 import { product } from './layout.js';
 import { BoundedCache } from './cache.js';
@@ -37,6 +38,8 @@ export type EinsumStep =
     readonly kind: 'contract'; readonly a: number; readonly b: number; readonly out: number;
     readonly programA: PermutationProgram; readonly programB: PermutationProgram; readonly byProduct: boolean;
     readonly batch: number; readonly m: number; readonly k: number; readonly n: number;
+    /** The matMul reads `a` as [B, K, M] / `b` as [B, N, K]: the layout the data already has. */
+    readonly transposeA: boolean; readonly transposeB: boolean;
   }
   /** Put the last register's axes in output order and give it the output shape. */
   | { readonly kind: 'output'; readonly reg: number; readonly program: PermutationProgram; readonly outputShape: readonly number[] };
@@ -86,13 +89,16 @@ function toTerm(expr: Expression, pattern: string, isOutput: boolean): Term {
 
 const ellipsisLabel = (i: number): string => `${ELLIPSIS}#${i}`;
 
-/** `exactInt`: integers are computed in int32 without matMul (see the contract step). */
-export function getEinsumPlan(recipe: EinsumRecipe, shapes: readonly (readonly number[])[], exactInt: boolean): EinsumPlan {
-  let key = exactInt ? 'i' : 'f';
+/**
+ * `exactInt`: integers are computed in int32 without matMul (see the contract step).
+ * `layout`: which matMul operand layouts the backend wants (see preferredMatMulLayout).
+ */
+export function getEinsumPlan(recipe: EinsumRecipe, shapes: readonly (readonly number[])[], exactInt: boolean, layout: MatMulLayout = 'plain'): EinsumPlan {
+  let key = `${exactInt ? 'i' : 'f'}${layout}`;
   for (const shape of shapes) key += `;${shape.join(',')}`;
   let plan = recipe.plans.get(key);
   if (plan === undefined) {
-    plan = buildPlan(recipe, shapes, exactInt);
+    plan = buildPlan(recipe, shapes, exactInt, layout);
     recipe.plans.set(key, plan);
   }
   return plan;
@@ -107,7 +113,7 @@ interface Operand {
   actual: number[];
 }
 
-function buildPlan(recipe: EinsumRecipe, shapes: readonly (readonly number[])[], exactInt: boolean): EinsumPlan {
+function buildPlan(recipe: EinsumRecipe, shapes: readonly (readonly number[])[], exactInt: boolean, layout: MatMulLayout): EinsumPlan {
   if (shapes.length !== recipe.operands.length) {
     throw new EinopsError(`einsum pattern has ${recipe.operands.length} operand(s) but ${shapes.length} tensor(s) were given`);
   }
@@ -185,12 +191,19 @@ function buildPlan(recipe: EinsumRecipe, shapes: readonly (readonly number[])[],
       reg: nextReg++, labels: [...batch, ...aOnly, ...bOnly], shape: [...batch, ...aOnly, ...bOnly].map(len),
       actual: byProduct ? (k === 1 ? [bt, m, n, 1] : [bt, m, n]) : bt === 1 ? [m, n] : [bt, m, n],
     };
-    const permB = byProduct ? [...batch, ...bOnly, ...contracted] : [...batch, ...contracted, ...bOnly];
-    steps.push({
-      kind: 'contract', a: a.reg, b: b.reg, out: out.reg, byProduct, batch: bt, m, k, n,
-      programA: planPermutation(a.actual, a.shape, [...batch, ...aOnly, ...contracted].map((l) => a.labels.indexOf(l))),
-      programB: planPermutation(b.actual, b.shape, permB.map((l) => b.labels.indexOf(l))),
-    });
+    const program = (op: Operand, order: string[]): PermutationProgram => planPermutation(op.actual, op.shape, order.map((l) => op.labels.indexOf(l)));
+    let programA = program(a, [...batch, ...aOnly, ...contracted]);
+    let programB = program(b, byProduct ? [...batch, ...bOnly, ...contracted] : [...batch, ...contracted, ...bOnly]);
+    let transposeA = false;
+    let transposeB = false;
+    if (!byProduct && layout !== 'plain') {
+      // matMul reads either layout of each operand: take the one that moves no data.
+      const aTransposed = program(a, [...batch, ...contracted, ...aOnly]);
+      if (programA.kind !== 'none' && aTransposed.kind === 'none') [programA, transposeA] = [aTransposed, true];
+      const bTransposed = program(b, [...batch, ...bOnly, ...contracted]);
+      if (programB.kind !== 'none' && (bTransposed.kind === 'none' || layout === 'rowMajorB')) [programB, transposeB] = [bTransposed, true];
+    }
+    steps.push({ kind: 'contract', a: a.reg, b: b.reg, out: out.reg, byProduct, batch: bt, m, k, n, programA, programB, transposeA, transposeB });
     operands.splice(j, 1);
     operands.splice(i, 1, out);
   }

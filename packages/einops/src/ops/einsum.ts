@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { EinopsError } from '../errors.js';
 import { getEinsumPlan, getEinsumRecipe, type EinsumStep } from '../lowering/einsum-plan.js';
-import { batchedMatMul } from '../lowering/batched-matmul.js';
+import { batchedMatMul, preferredMatMulLayout } from '../lowering/batched-matmul.js';
 import { reshapeIfNeeded, runPermutation } from '../lowering/kernels.js';
 import { commonDtype, requirePattern, requireTensor, withContext } from './inputs.js';
 import type { EinsumPattern, EinsumResult } from '../typed/checks.js';
@@ -25,7 +25,7 @@ export function einsum(...tensorsAndPattern: [...tf.Tensor[], string]): tf.Tenso
     const inputs = tensors.map((t, i) => requireTensor(t, `einsum operand #${i}`));
     const recipe = getEinsumRecipe(pattern as string);
     const dtype = commonDtype(inputs);
-    const plan = getEinsumPlan(recipe, inputs.map((t) => t.shape), dtype !== 'float32');
+    const plan = getEinsumPlan(recipe, inputs.map((t) => t.shape), dtype !== 'float32', preferredMatMulLayout());
     if (plan.empty) return tf.zeros(plan.outputShape as number[], dtype);
     // Integers and booleans are computed exactly in int32 (numpy keeps int32; bool is OR of ANDs).
     const work = dtype === 'float32' ? 'float32' : 'int32';
@@ -53,10 +53,15 @@ function runStep(step: EinsumStep, regs: tf.Tensor[]): tf.Tensor {
     case 'contract': {
       const a = runPermutation(regs[step.a]!, step.programA);
       const b = runPermutation(regs[step.b]!, step.programB);
-      const { batch, m, k, n } = step;
+      const { batch, m, k, n, transposeA, transposeB } = step;
       if (!step.byProduct) {
-        if (batch === 1) return (regs[step.out] = tf.matMul(reshapeIfNeeded(a, [m, k]) as tf.Tensor2D, reshapeIfNeeded(b, [k, n]) as tf.Tensor2D));
-        return (regs[step.out] = batchedMatMul(reshapeIfNeeded(a, [batch, m, k]) as tf.Tensor3D, reshapeIfNeeded(b, [batch, k, n]) as tf.Tensor3D));
+        const aShape = transposeA ? [k, m] : [m, k];
+        const bShape = transposeB ? [n, k] : [k, n];
+        if (batch === 1) {
+          return (regs[step.out] = tf.matMul(reshapeIfNeeded(a, aShape) as tf.Tensor2D, reshapeIfNeeded(b, bShape) as tf.Tensor2D, transposeA, transposeB));
+        }
+        return (regs[step.out] = batchedMatMul(reshapeIfNeeded(a, [batch, ...aShape]) as tf.Tensor3D, reshapeIfNeeded(b, [batch, ...bShape]) as tf.Tensor3D,
+          { transposeA, transposeB }));
       }
       // No contracted axis: an elementwise product with broadcasting, not a matMul. int32 contracts
       // exactly this way too, summing the innermost axis (matMul is float32-only on WASM, and
