@@ -32,6 +32,29 @@ describe('@vit/einops packaging', () => {
     assert.equal(result.reshape, 'function', 'chained ops are registered');
   });
 
+  it("loads in Node without chevrotain's lodash-es module tree (its single-file build instead)", () => {
+    // A resolve hook records every module the import loads.
+    const hook = `
+      export async function resolve(specifier, context, next) {
+        const result = await next(specifier, context);
+        console.log('loaded ' + result.url);
+        return result;
+      }`;
+    const register = `import { register } from 'node:module'; register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}));`;
+    const script = `
+      import * as tf from '@tensorflow/tfjs-core';
+      import '@tensorflow/tfjs-backend-cpu';
+      import { rearrange } from '@vit/einops';
+      console.log('result ' + JSON.stringify(rearrange(tf.tensor([[1, 2]]), 'a b -> b a').arraySync()));
+    `;
+    const out = execFileSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, '--input-type=module', '-e', script],
+      { cwd: root, encoding: 'utf8' });
+    const loaded = out.split('\n').filter((l) => l.startsWith('loaded ')).map((l) => l.slice('loaded '.length));
+    assert.ok(out.includes('result [[1],[2]]'), out);
+    assert.ok(loaded.some((url) => url.endsWith('/chevrotain/lib/chevrotain.mjs')), `chevrotain's bundle was not loaded:\n${loaded.join('\n')}`);
+    assert.deepEqual(loaded.filter((url) => url.includes('/lodash-es/') || url.includes('/chevrotain/lib/src/')), []);
+  });
+
   it('ships built JS with declarations behind an exports map', () => {
     const pkg = JSON.parse(readFileSync(path.join(root, 'packages/einops/package.json'), 'utf8'));
     const entry = pkg.exports['.'];

@@ -18,6 +18,8 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import * as tf from '@tensorflow/tfjs-core';
 import { pack, parseShape, unpack } from '@vit/einops';
+// The planner's sources are used directly here; their parser needs chevrotain provided as the entry does.
+import '../../packages/einops/src/parsing/chevrotain-node.js';
 import { getEinsumPlan, getEinsumRecipe } from '../../packages/einops/src/lowering/einsum-plan.js';
 import { getRecipe } from '../../packages/einops/src/lowering/recipe.js';
 import { REDUCTIONS } from '../../packages/einops/src/ops/transform.js';

@@ -4,5 +4,6 @@
  * reduce kernels on any backend (cpu, wasm, webgpu).
  */
 import './tfjs-setup/browser.js';
+import './parsing/chevrotain-package.js';
 
 export * from './api.js';

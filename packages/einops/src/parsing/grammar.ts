@@ -10,19 +10,10 @@
  * one operation (an operation decides how many arrows and commas it accepts) so that every
  * operation reports the same, precise errors.
  */
-import { createToken, EmbeddedActionsParser, Lexer, type IToken } from 'chevrotain';
+import type { ILexingResult, IToken } from 'chevrotain';
 import { EinopsError } from '../errors.js';
+import { chevrotainApi } from './chevrotain-api.js';
 import { pointAt } from './pointer.js';
-
-const Space = createToken({ name: 'Space', pattern: / +/, group: Lexer.SKIPPED });
-const Arrow = createToken({ name: 'Arrow', pattern: /->/ });
-const Comma = createToken({ name: 'Comma', pattern: /,/ });
-const LParen = createToken({ name: 'LParen', pattern: /\(/ });
-const RParen = createToken({ name: 'RParen', pattern: /\)/ });
-const Word = createToken({ name: 'Word', pattern: /[A-Za-z0-9_.]+/ });
-
-const allTokens = [Space, Arrow, Comma, LParen, RParen, Word];
-const lexer = new Lexer(allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: false });
 
 /** A word as written: an axis name, a number or `...`; `offset` is its column in the pattern. */
 export interface RawWord {
@@ -48,91 +39,115 @@ export interface RawPattern {
   readonly commas: readonly number[];
 }
 
-class PatternParser extends EmbeddedActionsParser {
-  private text = '';
-  constructor() {
-    super(allTokens, { recoveryEnabled: false, maxLookahead: 1 });
-    this.performSelfAnalysis();
-  }
+interface Grammar {
+  tokenize(text: string): ILexingResult;
+  parser: { input: IToken[]; readonly errors: { token: IToken }[]; setText(text: string): void; pattern(): RawPattern };
+}
 
-  setText(text: string): void {
-    this.text = text;
-  }
+/** Built on first use, from the chevrotain the entry point provided (see chevrotain-api.ts). */
+let grammar: Grammar | undefined;
 
-  public pattern = this.RULE('pattern', (): RawPattern => {
-    const parts: RawSide[][] = [this.SUBRULE(this.sides)];
-    const arrows: number[] = [];
-    const commas: number[] = [];
-    this.MANY(() => {
-      const arrow = this.CONSUME(Arrow);
-      this.ACTION(() => arrows.push(arrow.startOffset));
-      parts.push(this.SUBRULE2(this.sides));
+function buildGrammar(): Grammar {
+  const { createToken, EmbeddedActionsParser, Lexer } = chevrotainApi();
+  const Space = createToken({ name: 'Space', pattern: / +/, group: Lexer.SKIPPED });
+  const Arrow = createToken({ name: 'Arrow', pattern: /->/ });
+  const Comma = createToken({ name: 'Comma', pattern: /,/ });
+  const LParen = createToken({ name: 'LParen', pattern: /\(/ });
+  const RParen = createToken({ name: 'RParen', pattern: /\)/ });
+  const Word = createToken({ name: 'Word', pattern: /[A-Za-z0-9_.]+/ });
+
+  const allTokens = [Space, Arrow, Comma, LParen, RParen, Word];
+  const lexer = new Lexer(allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: false });
+
+  class PatternParser extends EmbeddedActionsParser {
+    private text = '';
+    constructor() {
+      super(allTokens, { recoveryEnabled: false, maxLookahead: 1 });
+      this.performSelfAnalysis();
+    }
+
+    setText(text: string): void {
+      this.text = text;
+    }
+
+    public pattern = this.RULE('pattern', (): RawPattern => {
+      const parts: RawSide[][] = [this.SUBRULE(this.sides)];
+      const arrows: number[] = [];
+      const commas: number[] = [];
+      this.MANY(() => {
+        const arrow = this.CONSUME(Arrow);
+        this.ACTION(() => arrows.push(arrow.startOffset));
+        parts.push(this.SUBRULE2(this.sides));
+      });
+      this.ACTION(() => {
+        for (const part of parts) for (let i = 1; i < part.length; i++) commas.push(part[i]!.start - 1);
+      });
+      return { parts, arrows, commas };
     });
-    this.ACTION(() => {
-      for (const part of parts) for (let i = 1; i < part.length; i++) commas.push(part[i]!.start - 1);
-    });
-    return { parts, arrows, commas };
-  });
 
-  private sides = this.RULE('sides', (): RawSide[] => {
-    const result: RawSide[] = [];
-    const first = this.ACTION(() => this.currentStart());
-    result.push(this.SUBRULE(this.side, { ARGS: [first] }));
-    this.MANY(() => {
-      const comma = this.CONSUME(Comma);
-      result.push(this.SUBRULE2(this.side, { ARGS: [this.ACTION(() => comma.startOffset + 1)] }));
+    private sides = this.RULE('sides', (): RawSide[] => {
+      const result: RawSide[] = [];
+      const first = this.ACTION(() => this.currentStart());
+      result.push(this.SUBRULE(this.side, { ARGS: [first] }));
+      this.MANY(() => {
+        const comma = this.CONSUME(Comma);
+        result.push(this.SUBRULE2(this.side, { ARGS: [this.ACTION(() => comma.startOffset + 1)] }));
+      });
+      return result;
     });
-    return result;
-  });
 
-  private side = this.RULE('side', (start: number): RawSide => {
-    const items: RawItem[] = [];
-    this.MANY(() => {
-      this.OR([
-        {
-          ALT: () => {
-            const tok = this.CONSUME(Word);
-            this.ACTION(() => items.push({ kind: 'word', word: toWord(tok) }));
+    private side = this.RULE('side', (start: number): RawSide => {
+      const items: RawItem[] = [];
+      this.MANY(() => {
+        this.OR([
+          {
+            ALT: () => {
+              const tok = this.CONSUME(Word);
+              this.ACTION(() => items.push({ kind: 'word', word: toWord(tok) }));
+            },
           },
-        },
-        { ALT: () => items.push(this.SUBRULE(this.group)) },
-      ]);
+          { ALT: () => items.push(this.SUBRULE(this.group)) },
+        ]);
+      });
+      return this.ACTION(() => ({ items, start, end: this.currentStart() }));
     });
-    return this.ACTION(() => ({ items, start, end: this.currentStart() }));
-  });
 
-  private group = this.RULE('group', (): RawItem => {
-    const open = this.CONSUME(LParen);
-    const words: RawWord[] = [];
-    this.MANY(() => {
-      const tok = this.CONSUME(Word);
-      this.ACTION(() => words.push(toWord(tok)));
+    private group = this.RULE('group', (): RawItem => {
+      const open = this.CONSUME(LParen);
+      const words: RawWord[] = [];
+      this.MANY(() => {
+        const tok = this.CONSUME(Word);
+        this.ACTION(() => words.push(toWord(tok)));
+      });
+      this.CONSUME(RParen);
+      return { kind: 'group', words, offset: open.startOffset };
     });
-    this.CONSUME(RParen);
-    return { kind: 'group', words, offset: open.startOffset };
-  });
 
-  /** Column where the next token starts (the pattern's length at the end). */
-  private currentStart(): number {
-    const next = this.LA(1);
-    return next.tokenType === undefined || next.image === '' || Number.isNaN(next.startOffset)
-      ? this.text.length
-      : next.startOffset;
+    /** Column where the next token starts (the pattern's length at the end). */
+    private currentStart(): number {
+      const next = this.LA(1);
+      return next.tokenType === undefined || next.image === '' || Number.isNaN(next.startOffset)
+        ? this.text.length
+        : next.startOffset;
+    }
   }
+
+  return { tokenize: (text) => lexer.tokenize(text), parser: new PatternParser() };
 }
 
 function toWord(tok: IToken): RawWord {
   return { text: tok.image, offset: tok.startOffset };
 }
 
-const parser = new PatternParser();
 
 /**
  * Parses a pattern string into sides; throws EinopsError pointing at the offending column.
  * `context` names the operation for the message (e.g. `rearrange`).
  */
 export function parseRawPattern(pattern: string): RawPattern {
-  const lexed = lexer.tokenize(pattern);
+  grammar ??= buildGrammar();
+  const { parser } = grammar;
+  const lexed = grammar.tokenize(pattern);
   if (lexed.errors.length > 0) {
     const offset = lexed.errors[0]!.offset;
     const char = pattern[offset]!;
