@@ -3,7 +3,9 @@
  * model, its metadata, and a `Recorder` around it when it has vit.py attention layers to record.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { checkpointModel, decodeCheckpoint, imageBatch, type CheckpointMeta, type ClassifierModule, type RgbImage } from '@vit/cli/browser';
+import {
+  checkpointModel, decodeCheckpoint, imageBatch, topClasses, type CheckpointMeta, type ClassProbability, type ClassifierModule, type RgbImage,
+} from '@vit/cli/browser';
 import { Recorder, type Module } from '@vit/core';
 import { classTokenAttention, type AttentionMode } from './attention.js';
 
@@ -21,7 +23,7 @@ export interface LoadedClassifier {
 
 export interface Classification {
   probabilities: number[];
-  top: { label: string; index: number; probability: number }[];
+  top: ClassProbability[];
   /** [grid][grid] class-token attention, or null. */
   attention: number[][] | null;
   /** One forward pass including reading the results back. */
@@ -67,9 +69,7 @@ export async function classify(loaded: LoadedClassifier, image: RgbImage, mode: 
     const probabilities = Array.from(await probs.data());
     const map = attention === undefined ? null : await attention.array();
     const ms = performance.now() - started;
-    const top = probabilities.map((probability, index) => ({ label: meta.classNames[index] ?? `class ${index}`, index, probability }))
-      .sort((a, b) => b.probability - a.probability).slice(0, topK);
-    return { probabilities, top, attention: map, ms };
+    return { probabilities, top: topClasses(probabilities, meta.classNames, topK), attention: map, ms };
   } finally {
     probs.dispose();
     attention?.dispose();

@@ -1,27 +1,21 @@
 /** Draws the input image and the attention heat map over it. */
-import type { RgbImage } from '@vit/cli/browser';
+import { rgbaFromRgb, type RgbImage } from '@vit/cli/browser';
 
 /** The image on a canvas of its own size (scale it up with CSS). */
 function imageCanvas(image: RgbImage): HTMLCanvasElement {
   const canvas = document.createElement('canvas');
   canvas.width = image.width;
   canvas.height = image.height;
-  const pixels = new ImageData(image.width, image.height);
-  for (let p = 0; p < image.width * image.height; p++) {
-    pixels.data.set(image.data.subarray(p * 3, p * 3 + 3), p * 4);
-    pixels.data[p * 4 + 3] = 255;
-  }
-  canvas.getContext('2d')!.putImageData(pixels, 0, 0);
+  canvas.getContext('2d')!.putImageData(new ImageData(rgbaFromRgb(image), image.width, image.height), 0, 0);
   return canvas;
 }
 
 /** Small images (32×32 datasets) stay crisp; photos are smoothed. */
-function drawScaled(target: HTMLCanvasElement, source: HTMLCanvasElement, smooth: boolean): CanvasRenderingContext2D {
+function drawScaled(target: HTMLCanvasElement, source: HTMLCanvasElement, smooth: boolean): void {
   const context = target.getContext('2d')!;
   context.imageSmoothingEnabled = smooth;
   context.clearRect(0, 0, target.width, target.height);
   context.drawImage(source, 0, 0, target.width, target.height);
-  return context;
 }
 
 export function drawImage(target: HTMLCanvasElement, image: RgbImage): void {
@@ -36,7 +30,8 @@ function heatColor(t: number): [number, number, number] {
 
 /** The image, dimmed, with the attention map stretched to [0, 1] (minimum to maximum) laid over it. */
 export function drawAttention(target: HTMLCanvasElement, image: RgbImage, attention: number[][]): void {
-  const context = drawScaled(target, imageCanvas(image), Math.max(image.width, image.height) > target.width / 2);
+  drawImage(target, image);
+  const context = target.getContext('2d')!;
   const rows = attention.length;
   const cols = attention[0]?.length ?? 0;
   const values = attention.flat();

@@ -1,5 +1,5 @@
 /** Images from files and from the built-in dataset, as RGB pixels (what `vit predict` reads from PNG / JPEG). */
-import { generateShapes10, type RgbImage } from '@vit/cli/browser';
+import { generateShapes10, rgbFromRgba, type RgbImage } from '@vit/cli/browser';
 
 /** Decodes any image the browser can (PNG, JPEG, WebP, ...) at its own size, without colour conversion. */
 export async function decodeImageFile(file: Blob): Promise<RgbImage> {
@@ -15,14 +15,7 @@ export async function decodeImageFile(file: Blob): Promise<RgbImage> {
   const context = canvas.getContext('2d', { willReadFrequently: true })!;
   context.drawImage(bitmap, 0, 0);
   bitmap.close();
-  const rgba = context.getImageData(0, 0, canvas.width, canvas.height).data;
-  const data = new Uint8Array(canvas.width * canvas.height * 3);
-  for (let p = 0; p < canvas.width * canvas.height; p++) {
-    data[p * 3] = rgba[p * 4]!;
-    data[p * 3 + 1] = rgba[p * 4 + 1]!;
-    data[p * 3 + 2] = rgba[p * 4 + 2]!;
-  }
-  return { width: canvas.width, height: canvas.height, data };
+  return rgbFromRgba(context.getImageData(0, 0, canvas.width, canvas.height).data, canvas.width, canvas.height);
 }
 
 /** One image of shapes10, the dataset `npm start` trains on, and its true class. */

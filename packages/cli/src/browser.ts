@@ -7,6 +7,7 @@ export { CHECKPOINT_FORMAT, checkpointModel, decodeCheckpoint, encodeCheckpoint,
 export { buildModel, specImageSize, specNumClasses, type ClassifierModule, type ModelSpec } from './models.js';
 export { HALF_NORMALIZATION, type Normalization } from './data/augment.js';
 export { imageBatch } from './data/preprocess.js';
-export { resizeImage, type RgbImage } from './data/resize.js';
+export { resizeImage, rgbaFromRgb, rgbFromRgba, type RgbImage } from './data/resize.js';
+export { topClasses, type ClassProbability } from './predictions.js';
 export { generateShapes10, SHAPES10_CLASSES } from './data/synthetic.js';
 export type { ImageDataset } from './data/dataset.js';

@@ -4,7 +4,7 @@
  * spec, class names, input normalisation and training step.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { decodeSafetensors, encodeSafetensors } from '@vit/core';
+import { decodeSafetensors, encodeSafetensors, parseSafetensors } from '@vit/core';
 import type { Normalization } from './data/augment.js';
 import { buildModel, type ClassifierModule, type ModelSpec } from './models.js';
 
@@ -45,18 +45,34 @@ export async function encodeCheckpoint(model: { stateDict(): Record<string, tf.T
   }
 }
 
+/** The metadata of a checkpoint, from its header alone (no tensor is created). */
+export function decodeCheckpointMeta(bytes: Uint8Array, name: string): CheckpointMeta {
+  return checkpointMeta(safetensors(name, () => parseSafetensors(bytes)).metadata, name);
+}
+
 /** Reads checkpoint bytes; `name` (a file name or URL) makes the errors say which input was bad. */
 export function decodeCheckpoint(bytes: Uint8Array, name: string): DecodedCheckpoint {
-  let decoded: ReturnType<typeof decodeSafetensors>;
+  const decoded = safetensors(name, () => decodeSafetensors(bytes));
   try {
-    decoded = decodeSafetensors(bytes);
+    return { meta: checkpointMeta(decoded.metadata, name), tensors: decoded.tensors };
+  } catch (e) {
+    tf.dispose(Object.values(decoded.tensors));
+    throw e;
+  }
+}
+
+function safetensors<T>(name: string, read: () => T): T {
+  try {
+    return read();
   } catch (e) {
     throw new Error(`checkpoint ${name} is not a valid safetensors file: ${(e as Error).message}`);
   }
-  const m = decoded.metadata;
+}
+
+function checkpointMeta(m: Record<string, string>, name: string): CheckpointMeta {
   try {
     if (m['format'] !== CHECKPOINT_FORMAT) throw new Error(`no ${CHECKPOINT_FORMAT} metadata (format: ${m['format'] ?? 'none'})`);
-    const meta: CheckpointMeta = {
+    return {
       spec: JSON.parse(m['spec']!) as ModelSpec,
       classNames: JSON.parse(m['classes']!) as string[],
       normalization: JSON.parse(m['normalization']!) as Normalization,
@@ -65,9 +81,7 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): DecodedCheckp
       dataset: m['dataset'],
       extra: m['extra'] === undefined ? undefined : JSON.parse(m['extra']) as Record<string, unknown>,
     };
-    return { meta, tensors: decoded.tensors };
   } catch (e) {
-    tf.dispose(Object.values(decoded.tensors));
     throw new Error(`checkpoint ${name} was not written by vit (train / distill): ${(e as Error).message}`);
   }
 }

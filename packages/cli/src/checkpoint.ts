@@ -7,7 +7,9 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { decodeSafetensors, encodeSafetensors } from '@vit/core';
-import { CHECKPOINT_FORMAT, checkpointModel, decodeCheckpoint, encodeCheckpoint, type CheckpointMeta, type DecodedCheckpoint } from './checkpoint-format.js';
+import {
+  CHECKPOINT_FORMAT, checkpointModel, decodeCheckpoint, decodeCheckpointMeta, encodeCheckpoint, type CheckpointMeta, type DecodedCheckpoint,
+} from './checkpoint-format.js';
 import type { ClassifierModule } from './models.js';
 import type { GroupedAdamW } from './train/optimizer.js';
 
@@ -41,6 +43,12 @@ export function optimizerFile(checkpoint: string): string {
 export function readCheckpoint(file: string): DecodedCheckpoint {
   if (!existsSync(file)) throw new Error(`checkpoint ${file} does not exist`);
   return decodeCheckpoint(readFileSync(file), file);
+}
+
+/** A checkpoint's metadata, reading no tensor. */
+export function readCheckpointMeta(file: string): CheckpointMeta {
+  if (!existsSync(file)) throw new Error(`checkpoint ${file} does not exist`);
+  return decodeCheckpointMeta(readFileSync(file), file);
 }
 
 /** Restores the optimizer state saved beside `checkpoint`. */

@@ -14,4 +14,5 @@ export { GroupedAdamW } from './train/optimizer.js';
 export { saveCheckpoint, readCheckpoint, loadCheckpointModel } from './checkpoint.js';
 export { checkpointModel, decodeCheckpoint, encodeCheckpoint, CHECKPOINT_FORMAT, type CheckpointMeta } from './checkpoint-format.js';
 export { imageBatch } from './data/preprocess.js';
+export { topClasses, type ClassProbability } from './predictions.js';
 export { buildModel, type ModelSpec } from './models.js';

@@ -4,3 +4,4 @@
  */
 export { batchedMatMul, prefersPlain2dMatMul } from './lowering/batched-matmul.js';
 export { wasmConcatLast, wasmSplitLast, wasmStack, wasmUnstack } from './lowering/wasm-kernels.js';
+export { customGrad } from './lowering/custom-grad.js';

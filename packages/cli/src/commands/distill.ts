@@ -1,12 +1,11 @@
 /** `vit distill`: teach a smaller ViT from a teacher checkpoint (DeiT distillation through DistillWrapper). */
 import type { Command } from 'commander';
 import { parseBackend, useBackend } from '../backend.js';
-import { readCheckpoint } from '../checkpoint.js';
+import { readCheckpointMeta } from '../checkpoint.js';
 import { loadSplits } from '../data/load.js';
 import { runDistillation } from '../train/run-distill.js';
 import { addBackendOption, addDataOptions, addModelOptions, addTrainOptions, num, modelSpec, prefixedModelFlags } from './options.js';
 import { printTable } from './table.js';
-import * as tf from '@tensorflow/tfjs-core';
 
 export function registerDistill(program: Command): void {
   const cmd = program.command('distill').description('distill a teacher checkpoint into a smaller ViT student')
@@ -21,8 +20,7 @@ export function registerDistill(program: Command): void {
   addBackendOption(cmd);
   cmd.action(async (opts: Record<string, any>) => {
     const backend = await useBackend(parseBackend(opts.backend));
-    const { meta, tensors } = readCheckpoint(opts.teacher);
-    tf.dispose(Object.values(tensors));
+    const meta = readCheckpointMeta(opts.teacher);
     const { train, test } = loadSplits({ dataset: opts.dataset, dataDir: opts.dataDir, imageSize: meta.imageSize, trainSize: opts.trainSize, testSize: opts.testSize, seed: opts.seed });
     const spec = modelSpec(prefixedModelFlags(opts, ''), meta.imageSize, meta.classNames.length, train.channels);
     const steps = opts.epochs !== undefined ? Math.ceil((opts.epochs * train.labels.length) / opts.batchSize) : opts.steps;

@@ -5,11 +5,12 @@ import { parseBackend, useBackend } from '../backend.js';
 import { loadCheckpointModel } from '../checkpoint.js';
 import { readImage } from '../data/image-file.js';
 import { imageBatch } from '../data/preprocess.js';
+import { topClasses, type ClassProbability } from '../predictions.js';
 import { addBackendOption, int } from './options.js';
 
 export interface Prediction {
   file: string;
-  top: Array<{ label: string; index: number; probability: number }>;
+  top: ClassProbability[];
 }
 
 export function registerPredict(program: Command): void {
@@ -28,13 +29,8 @@ export function registerPredict(program: Command): void {
     const values = await probs.data();
     tf.dispose([probs, batch]);
     model.dispose();
-    const k = Math.min(opts.topK, meta.classNames.length);
-    const predictions: Prediction[] = images.map((file, i) => {
-      const row = Array.from(values.subarray(i * meta.classNames.length, (i + 1) * meta.classNames.length));
-      const top = row.map((p, index) => ({ label: meta.classNames[index]!, index, probability: p }))
-        .sort((a, b) => b.probability - a.probability).slice(0, k);
-      return { file, top };
-    });
+    const n = meta.classNames.length;
+    const predictions: Prediction[] = images.map((file, i) => ({ file, top: topClasses(values.subarray(i * n, (i + 1) * n), meta.classNames, opts.topK) }));
     if (opts.json) console.log(JSON.stringify(predictions, null, 2));
     else {
       for (const p of predictions) {

@@ -20,6 +20,11 @@ export interface AugmentOptions {
   flip: boolean;
 }
 
+/** Standard ViT training augmentation for `imageSize` images: crop padding of an eighth (4 for CIFAR's 32), flips. */
+export function standardAugmentation(imageSize: number): AugmentOptions {
+  return { cropPadding: Math.max(1, Math.round(imageSize / 8)), flip: true };
+}
+
 /** Fills `out` (CHW for one image) from the dataset's HWC image `index`, augmented. */
 function writeImage(d: ImageDataset, index: number, out: Float32Array, offset: number, norm: Normalization,
   augment: AugmentOptions | undefined, random: Random): void {

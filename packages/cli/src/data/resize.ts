@@ -1,9 +1,30 @@
-/** RGB images in memory and the one resize every input goes through (CLI and browser alike). */
+/** RGB images in memory, their RGBA conversions, and the one resize every input goes through (CLI and browser alike). */
 export interface RgbImage {
   width: number;
   height: number;
   /** HWC, 3 channels, 0..255. */
   data: Uint8Array;
+}
+
+/** Drops the alpha channel of RGBA pixels (decoders and canvases give RGBA). */
+export function rgbFromRgba(rgba: ArrayLike<number>, width: number, height: number): RgbImage {
+  const data = new Uint8Array(width * height * 3);
+  for (let p = 0; p < width * height; p++) {
+    data[p * 3] = rgba[p * 4]!;
+    data[p * 3 + 1] = rgba[p * 4 + 1]!;
+    data[p * 3 + 2] = rgba[p * 4 + 2]!;
+  }
+  return { width, height, data };
+}
+
+/** The pixels as opaque RGBA (what encoders and canvases take). */
+export function rgbaFromRgb(image: RgbImage): Uint8ClampedArray {
+  const rgba = new Uint8ClampedArray(image.width * image.height * 4);
+  for (let p = 0; p < image.width * image.height; p++) {
+    rgba.set(image.data.subarray(p * 3, p * 3 + 3), p * 4);
+    rgba[p * 4 + 3] = 255;
+  }
+  return rgba;
 }
 
 /** Bilinear resize (pixel centres aligned, as PIL / torchvision without antialiasing). */

@@ -4,7 +4,7 @@ import { crossEntropy } from '@vit/core';
 import { makeBatch, type Normalization } from '../data/augment.js';
 import type { ImageDataset } from '../data/dataset.js';
 import { Progress } from '../progress.js';
-import type { Classifier } from './classifier.js';
+import { countCorrect, type Classifier } from './classifier.js';
 
 export interface Evaluation {
   accuracy: number;
@@ -28,7 +28,7 @@ export async function evaluate(model: Classifier, data: ImageDataset, normalizat
       const batch = makeBatch(data, indices, normalization);
       const [hits, loss] = tf.tidy(() => {
         const logits = model.forward(batch.images);
-        return [tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), batch.labels), 'int32')), tf.mul(crossEntropy(logits, batch.labels), indices.length)];
+        return [countCorrect(logits, batch.labels), tf.mul(crossEntropy(logits, batch.labels), indices.length)];
       });
       correct += (await hits!.data())[0]!;
       lossSum += (await loss!.data())[0]!;

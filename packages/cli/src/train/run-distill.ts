@@ -5,6 +5,7 @@
 import { manualSeed, type ViTOptions } from '@vit/core';
 import { DistillableViT, DistillWrapper } from '@vit/distill';
 import { loadCheckpointModel, saveCheckpoint, type CheckpointMeta } from '../checkpoint.js';
+import { standardAugmentation } from '../data/augment.js';
 import type { ImageDataset } from '../data/dataset.js';
 import type { ClassifierModule, ModelSpec } from '../models.js';
 import { evaluate, type Evaluation } from './evaluate.js';
@@ -66,7 +67,7 @@ export async function runDistillation(s: DistillSettings): Promise<DistillOutcom
     const loop = await trainLoop(params, (images, labels) => ({ loss: wrapper.forward(images, labels) }), distillable, s.train, optimizer, 0, {
       totalSteps: s.steps, batchSize: s.batchSize, accumulate: s.accumulate, lr: s.lr, minLr: s.minLr, warmupSteps: s.warmupSteps,
       clipNorm: s.clip, seed: s.seed, normalization,
-      augment: s.augment ? { cropPadding: Math.max(1, Math.round(teacherMeta.imageSize / 8)), flip: true } : undefined,
+      augment: s.augment ? standardAugmentation(teacherMeta.imageSize) : undefined,
       evalEvery: s.evalEvery, evalSet: s.test, evalLimit: s.evalLimit, label: 'distill', quiet: s.quiet,
       onEval: (step, e) => { if (!s.quiet) console.log(`  step ${step}: student test accuracy ${(e.accuracy * 100).toFixed(2)}%`); },
     });

@@ -4,9 +4,10 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { crossEntropy, decodeSafetensors, loadPretrained as loadEcosystemCheckpoint } from '@vit/core';
 import { readCheckpoint, readOptimizerState, saveCheckpoint, type CheckpointMeta } from '../checkpoint.js';
-import { HALF_NORMALIZATION, type Normalization } from '../data/augment.js';
+import { HALF_NORMALIZATION, standardAugmentation, type Normalization } from '../data/augment.js';
 import type { ImageDataset } from '../data/dataset.js';
 import { buildModel, isRegistryModel, specImageSize, specNumClasses, type ClassifierModule, type ModelSpec } from '../models.js';
+import { countCorrect } from './classifier.js';
 import { evaluate, type Evaluation } from './evaluate.js';
 import { trainLoop, type LoopResult } from './loop.js';
 import { GroupedAdamW } from './optimizer.js';
@@ -85,11 +86,10 @@ export async function runTraining(s: TrainSettings): Promise<TrainOutcome> {
     });
     const loop = await trainLoop(params, (images, labels) => {
       const logits = model.forward(images);
-      const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')) as tf.Scalar;
-      return { loss: crossEntropy(logits, labels), correct };
+      return { loss: crossEntropy(logits, labels), correct: countCorrect(logits, labels) };
     }, model, s.train, optimizer, startStep, {
       totalSteps: s.steps, batchSize: s.batchSize, accumulate: s.accumulate, lr: s.lr, minLr: s.minLr, warmupSteps: s.warmupSteps,
-      clipNorm: s.clip, seed: s.seed, normalization, augment: s.augment ? { cropPadding: Math.max(1, Math.round(imageSize / 8)), flip: true } : undefined,
+      clipNorm: s.clip, seed: s.seed, normalization, augment: s.augment ? standardAugmentation(imageSize) : undefined,
       evalEvery: s.evalEvery, evalSet: s.test, evalLimit: s.evalLimit, checkpointEvery: s.checkpointEvery,
       onCheckpoint: (step) => saveCheckpoint(checkpointPath(s.out), model, meta(step), optimizer),
       onEval: (step, e) => { if (!s.quiet) console.log(`  step ${step}: test accuracy ${(e.accuracy * 100).toFixed(2)}%, loss ${e.loss.toFixed(4)}`); },

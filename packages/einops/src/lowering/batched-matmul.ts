@@ -6,6 +6,7 @@
  * training stays on the fast path. Elsewhere it is one batched matMul.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { customGrad } from './custom-grad.js';
 import { wasmStack, wasmUnstack } from './wasm-kernels.js';
 
 /** Below this many multiply-adds per slice, one batched kernel beats a loop of 2-D calls. */
@@ -64,14 +65,8 @@ function swap(t: tf.Tensor): tf.Tensor {
   return tf.transpose(t, [0, 2, 1]);
 }
 
-type Saved = tf.Tensor[];
-function customGrad2(f: (a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: Saved) => tf.Tensor[] }):
-(a: tf.Tensor, b: tf.Tensor) => tf.Tensor {
-  return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
-}
-
 // y = a·b;  da = dy·bᵀ,  db = aᵀ·dy
-const slicedMatMul = customGrad2((a, b, save) => {
+const slicedMatMul = customGrad<[tf.Tensor, tf.Tensor]>((a, b, save) => {
   save([a, b]);
   return {
     value: products(a, b),
@@ -80,7 +75,7 @@ const slicedMatMul = customGrad2((a, b, save) => {
 });
 
 // y = a·bᵀ (b is [B, n, k]);  da = dy·b,  db = dyᵀ·a
-const slicedMatMulBT = customGrad2((a, b, save) => {
+const slicedMatMulBT = customGrad<[tf.Tensor, tf.Tensor]>((a, b, save) => {
   save([a, b]);
   return {
     value: products(a, swap(b)),

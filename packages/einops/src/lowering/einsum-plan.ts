@@ -175,7 +175,7 @@ function buildPlan(recipe: EinsumRecipe, shapes: readonly (readonly number[])[],
   for (const op of operands) sumOut(op, op.labels.filter((l) => !needed(l, [op])), steps);
 
   while (operands.length > 1) {
-    const [i, j] = choosePair(operands, outputLabels);
+    const [i, j] = choosePair(operands, needed);
     const a = operands[i]!;
     const b = operands[j]!;
     const others = [a, b];
@@ -246,7 +246,7 @@ function sumOut(op: Operand, labels: readonly string[], steps: EinsumStep[]): vo
 }
 
 /** Greedy contraction order: the pair whose result is smallest (then the pair that comes first). */
-function choosePair(operands: readonly Operand[], outputLabels: readonly string[]): [number, number] {
+function choosePair(operands: readonly Operand[], needed: (label: string, except: Operand[]) => boolean): [number, number] {
   let best: [number, number] = [0, 1];
   let bestSize = Infinity;
   for (let i = 0; i < operands.length; i++) {
@@ -256,8 +256,7 @@ function choosePair(operands: readonly Operand[], outputLabels: readonly string[
       const sizes = new Map<string, number>();
       a.labels.forEach((l, d) => sizes.set(l, a.shape[d]!));
       b.labels.forEach((l, d) => sizes.set(l, b.shape[d]!));
-      const resultLabels = [...sizes.keys()].filter((l) => !(a.labels.includes(l) && b.labels.includes(l)) ||
-        outputLabels.includes(l) || operands.some((o, k) => k !== i && k !== j && o.labels.includes(l)));
+      const resultLabels = [...sizes.keys()].filter((l) => !(a.labels.includes(l) && b.labels.includes(l)) || needed(l, [a, b]));
       const resultSize = product(resultLabels.map((l) => sizes.get(l)!));
       if (resultSize < bestSize) {
         bestSize = resultSize;

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  isIdentity, MAX_RANK, mergeBroadcast, mergePermutation, sameShape, splitBroadcast, splitPermutation, type MergedPermutation,
+  isIdentity, MAX_RANK, mergeBroadcast, mergePermutation, product, sameShape, splitBroadcast, splitPermutation, type MergedPermutation,
 } from './layout.js';
 
 /** Runs `step` on `x`, disposing `x` afterwards unless it is `keep` (the caller's input). */
@@ -43,11 +43,6 @@ export function runPermutation(x: tf.Tensor, program: PermutationProgram): tf.Te
   return t;
 }
 
-/** Permutes data of the (elementary) `shape` by `perm`, planning on the spot (einsum plans ahead instead). */
-export function permute(x: tf.Tensor, shape: readonly number[], perm: readonly number[]): tf.Tensor {
-  return runPermutation(x, planPermutation(x.shape, shape, perm));
-}
-
 /** `tf.reshape`, or `x` itself when the shape already matches (saves a kernel call). */
 export function reshapeIfNeeded(x: tf.Tensor, shape: readonly number[]): tf.Tensor {
   return sameShape(x.shape, shape) ? x : tf.reshape(x, shape as number[]);
@@ -71,17 +66,31 @@ function transposeKernel(x: tf.Tensor, perm: number[]): tf.Tensor {
   });
 }
 
-/**
- * Broadcasts `x` (data of shape `from`, with 1 where new axes go) to `to`. Small results use one
- * Tile kernel (cheapest to dispatch); larger ones a multiplication by ones that have only the new
- * axes, which every backend broadcasts natively (Tile is a slow per-element loop on WASM).
- * Returns a tensor of the target shape, or of the merged target shape when axes had to merge.
- */
-export function broadcastNewAxes(x: tf.Tensor, from: readonly number[], to: readonly number[]): tf.Tensor {
-  if (from.length <= MAX_RANK && sameShape(x.shape, from)) return broadcastOnce(x, from, to);
+/** How to add the new axes of a repeat, planned once per shape: one broadcast, and passes for when `x` is not in shape `from` or too high a rank. */
+export interface BroadcastProgram {
+  readonly from: readonly number[];
+  readonly to: readonly number[];
+  /** Over merged axes, each pass within MAX_RANK. */
+  readonly passes: readonly { readonly from: readonly number[]; readonly to: readonly number[] }[];
+}
+
+/** `from` is the data's (elementary) shape with 1 where new axes go; `to` has their lengths. */
+export function planBroadcast(from: readonly number[], to: readonly number[]): BroadcastProgram {
   const merged = mergeBroadcast(from, to);
+  return { from, to, passes: splitBroadcast(merged.from, merged.to) };
+}
+
+/**
+ * Broadcasts `x` as planned. Small results use one Tile kernel (cheapest to dispatch); larger ones a
+ * multiplication by ones that have only the new axes, which every backend broadcasts natively (Tile
+ * is a slow per-element loop on WASM). Returns a tensor of the target shape, or of the merged target
+ * shape when axes had to merge.
+ */
+export function runBroadcast(x: tf.Tensor, program: BroadcastProgram): tf.Tensor {
+  const { from, to } = program;
+  if (from.length <= MAX_RANK && sameShape(x.shape, from)) return broadcastOnce(x, from, to);
   let t = x;
-  for (const pass of splitBroadcast(merged.from, merged.to)) {
+  for (const pass of program.passes) {
     t = chain(t, x, (cur) => chain(reshapeIfNeeded(cur, pass.from), cur, (r) => broadcastOnce(r, pass.from, pass.to)));
   }
   return t;
@@ -90,11 +99,9 @@ export function broadcastNewAxes(x: tf.Tensor, from: readonly number[], to: read
 const SMALL_TILE = 4096;
 
 function broadcastOnce(x: tf.Tensor, from: readonly number[], to: readonly number[]): tf.Tensor {
-  let size = 1;
-  for (const len of to) size *= len;
   // Tile is ~10-275x slower than a broadcast multiply on WASM, and WebGPU's Tile of rank >= 5 reads
   // back to the CPU: there keep it to small, low-rank cases. On the cpu backend Tile is the faster one.
-  if (tf.getBackend() === 'cpu' || (size <= SMALL_TILE && to.length <= 4)) return tf.tile(x, to.map((len, i) => len / from[i]!));
+  if (tf.getBackend() === 'cpu' || (product(to) <= SMALL_TILE && to.length <= 4)) return tf.tile(x, to.map((len, i) => len / from[i]!));
   const ones = onesForNewAxes(from, to, x.dtype);
   const y = multiplyByOnes(x, ones);
   ones.dispose();
@@ -103,7 +110,7 @@ function broadcastOnce(x: tf.Tensor, from: readonly number[], to: readonly numbe
 
 function onesForNewAxes(from: readonly number[], to: readonly number[], dtype: tf.DataType): tf.Tensor {
   const shape = to.map((len, i) => (from[i] === len ? 1 : len));
-  return tf.ones(shape, dtype === 'bool' ? 'bool' : dtype);
+  return tf.ones(shape, dtype);
 }
 
 function multiplyByOnes(x: tf.Tensor, ones: tf.Tensor): tf.Tensor {

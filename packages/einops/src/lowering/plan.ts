@@ -3,8 +3,7 @@
  * kernels will see. Pure data, cached per recipe. Follows einops' `_reconstruct_from_shape`.
  */
 import { EinopsError } from '../errors.js';
-import { BoundedCache } from './cache.js';
-import { planPermutation, type PermutationProgram } from './kernels.js';
+import { planBroadcast, planPermutation, type BroadcastProgram, type PermutationProgram } from './kernels.js';
 import { MAX_RANK, product } from './layout.js';
 import type { TransformRecipe } from './recipe.js';
 
@@ -22,29 +21,21 @@ export interface TransformPlan {
   /** Product of the kept axes' lengths and of the reduced axes' lengths. */
   readonly keptSize: number;
   readonly reducedSize: number;
-  /** Output elementary axes with 1 for added axes, and with added axes' lengths. */
-  readonly broadcastFrom: readonly number[];
-  readonly broadcastTo: readonly number[];
-  readonly needsBroadcast: boolean;
+  /** Adds the new axes of repeat (from the output elementary axes with 1 for added axes); undefined if none. */
+  readonly broadcast: BroadcastProgram | undefined;
   readonly outputShape: readonly number[];
-  readonly inputSize: number;
+  /** The input or the output has no element. */
+  readonly empty: boolean;
 }
-
-const plansByRecipe = new WeakMap<TransformRecipe, BoundedCache<string, TransformPlan>>();
 
 export function getPlan(recipe: TransformRecipe, shape: readonly number[], lengths: Readonly<Record<string, number>>):
 TransformPlan {
   let key = shape.join(',');
   for (const name of recipe.givenAxes.keys()) key += `;${lengths[name]}`;
-  let plans = plansByRecipe.get(recipe);
-  if (plans === undefined) {
-    plans = new BoundedCache(64);
-    plansByRecipe.set(recipe, plans);
-  }
-  let plan = plans.get(key);
+  let plan = recipe.plans.get(key);
   if (plan === undefined) {
     plan = buildPlan(recipe, shape, lengths);
-    plans.set(key, plan);
+    recipe.plans.set(key, plan);
   }
   return plan;
 }
@@ -91,17 +82,16 @@ TransformPlan {
       if (lengths[axis.added] !== 1) needsBroadcast = true;
     }
   }
+  const outputShape = recipe.outputGroups.map((group) => product(group.map((i) => lengths[i]!)));
   return {
     leftLengths,
     permuteAll: planPermutation(shape, leftLengths, recipe.permutation),
     reduceFirst: recipe.reducedCount > 0 ? planReduceFirst(recipe, leftLengths) : undefined,
     keptSize: product(keptLengths),
     reducedSize: product(permuted.slice(keptCount)),
-    broadcastFrom,
-    broadcastTo,
-    needsBroadcast,
-    outputShape: recipe.outputGroups.map((group) => product(group.map((i) => lengths[i]!))),
-    inputSize: product(shape),
+    broadcast: needsBroadcast ? planBroadcast(broadcastFrom, broadcastTo) : undefined,
+    outputShape,
+    empty: product(shape) === 0 || outputShape.includes(0),
   };
 }
 

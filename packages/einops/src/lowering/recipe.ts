@@ -9,6 +9,7 @@ import {
 } from '../parsing/expression.js';
 import { parseArrowPattern } from '../parsing/patterns.js';
 import { BoundedCache } from './cache.js';
+import type { TransformPlan } from './plan.js';
 
 export type TransformOp = 'rearrange' | 'reduce' | 'repeat';
 
@@ -17,7 +18,6 @@ export const UNKNOWN = -1; // inferred from the input shape
 export const EXPECTED = -2; // given in axesLengths
 
 export interface TransformRecipe {
-  readonly op: TransformOp;
   /** Lengths of all elementary axes: left-side axes in input order, then axes added on the right. */
   readonly elementaryLengths: readonly number[];
   /** Elementary index of each axis whose length the caller gives. */
@@ -34,16 +34,21 @@ export interface TransformRecipe {
   readonly outputAxes: ReadonlyArray<{ readonly kept: number } | { readonly added: number }>;
   /** Output dimensions as groups of elementary indices. */
   readonly outputGroups: readonly (readonly number[])[];
+  /** This recipe's plans per input shape and given lengths (see plan.ts). */
+  readonly plans: BoundedCache<string, TransformPlan>;
 }
 
-/** Recipes per pattern, then per (operation, reduction, rank, length names): cheap keys on hits. */
+/**
+ * Recipes per pattern, then per (operation, rank, length names): cheap keys on hits. The reduction
+ * only words an error message, and a failed recipe is not cached, so it is not part of the key.
+ */
 const recipes = new BoundedCache<string, Map<string, TransformRecipe>>(512);
 
 export function getRecipe(op: TransformOp, pattern: string, rank: number, axisNames: readonly string[],
   reductionKey: string): TransformRecipe {
   let byPattern = recipes.get(pattern);
   if (byPattern === undefined) recipes.set(pattern, (byPattern = new Map()));
-  const key = axisNames.length === 0 ? `${op} ${reductionKey} ${rank}` : `${op} ${reductionKey} ${rank} ${axisNames.join(',')}`;
+  const key = axisNames.length === 0 ? `${op} ${rank}` : `${op} ${rank} ${axisNames.join(',')}`;
   let recipe = byPattern.get(key);
   if (recipe === undefined) {
     recipe = prepareRecipe(op, pattern, rank, axisNames, reductionKey);
@@ -168,7 +173,6 @@ function prepareRecipe(op: TransformOp, pattern: string, rank: number, axisNames
     leftIds.has(a) ? { kept: keptIndex.get(a)! } : { added: position.get(a)! });
 
   return {
-    op,
     elementaryLengths: [...lengths.values()],
     givenAxes,
     inputComposition,
@@ -177,5 +181,6 @@ function prepareRecipe(op: TransformOp, pattern: string, rank: number, axisNames
     reducedCount: reduced.length,
     outputAxes,
     outputGroups: rightComposition.map((g) => g.map((a) => position.get(a)!)),
+    plans: new BoundedCache(64),
   };
 }

@@ -8,6 +8,7 @@
  * UNSTACK / STACK / CONCAT_LAST are only called inside `customGrad` ops (they have no gradients).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { product } from './layout.js';
 
 type TypedArray = Float32Array | Int32Array | Uint8Array;
 
@@ -22,6 +23,11 @@ const STACK = 'VitCoreStack';
 const SPLIT_LAST = 'VitCoreSplitLast';
 const CONCAT_LAST = 'VitCoreConcatLast';
 
+/** Inputs named '0', '1', ... in that order (how the variadic kernels below take their parts). */
+function numberedInputs(inputs: tf.NamedTensorInfoMap): tf.TensorInfo[] {
+  return Object.keys(inputs).sort((a, b) => Number(a) - Number(b)).map((key) => inputs[key] as tf.TensorInfo);
+}
+
 /** Output tensors are allocated before any heap view is taken: an allocation can grow (and detach) the heap. */
 const kernels: tf.KernelConfig[] = [
   {
@@ -31,7 +37,7 @@ const kernels: tf.KernelConfig[] = [
       const wasm = backend as unknown as WasmBackend;
       const x = inputs['x'] as tf.TensorInfo;
       const [n, ...rest] = x.shape;
-      const size = rest.reduce((a, b) => a * b, 1);
+      const size = product(rest);
       const outs = Array.from({ length: n! }, () => wasm.makeOutput(rest, x.dtype));
       const src = wasm.typedArrayFromHeap(x);
       outs.forEach((out, i) => wasm.typedArrayFromHeap(out).set(src.subarray(i * size, (i + 1) * size)));
@@ -43,9 +49,9 @@ const kernels: tf.KernelConfig[] = [
     kernelName: STACK, backendName: 'wasm',
     kernelFunc: ({ inputs, backend }) => {
       const wasm = backend as unknown as WasmBackend;
-      const parts = Object.keys(inputs).sort((a, b) => Number(a) - Number(b)).map((k) => inputs[k] as tf.TensorInfo);
+      const parts = numberedInputs(inputs);
       const first = parts[0]!;
-      const size = first.shape.reduce((a, b) => a * b, 1);
+      const size = product(first.shape);
       const out = wasm.makeOutput([parts.length, ...first.shape], first.dtype);
       const dst = wasm.typedArrayFromHeap(out);
       parts.forEach((part, i) => dst.set(wasm.typedArrayFromHeap(part), i * size));
@@ -75,7 +81,7 @@ const kernels: tf.KernelConfig[] = [
     kernelName: CONCAT_LAST, backendName: 'wasm',
     kernelFunc: ({ inputs, backend }) => {
       const wasm = backend as unknown as WasmBackend;
-      const parts = Object.keys(inputs).sort((a, b) => Number(a) - Number(b)).map((key) => inputs[key] as tf.TensorInfo);
+      const parts = numberedInputs(inputs);
       const [rows, c] = parts[0]!.shape as [number, number];
       const width = c * parts.length;
       const out = wasm.makeOutput([rows, width], parts[0]!.dtype);
@@ -107,10 +113,15 @@ function run(name: string, inputs: tf.NamedTensorMap, attrs: Record<string, numb
   return tf.engine().runKernel(name, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor | tf.Tensor[];
 }
 
+/** A kernel with any number of outputs: tfjs returns a lone output unwrapped. */
+function runMany(name: string, inputs: tf.NamedTensorMap, attrs?: Record<string, number>): tf.Tensor[] {
+  const out = run(name, inputs, attrs);
+  return Array.isArray(out) ? out : [out];
+}
+
 /** [n, ...rest] -> n tensors [...rest]. */
 export function wasmUnstack(x: tf.Tensor): tf.Tensor[] {
-  const out = run(UNSTACK, { x });
-  return Array.isArray(out) ? out : [out];
+  return runMany(UNSTACK, { x });
 }
 
 /** n same-shaped tensors -> [n, ...shape]. */
@@ -120,8 +131,7 @@ export function wasmStack(parts: tf.Tensor[]): tf.Tensor {
 
 /** [rows, k·c] -> k tensors [rows, c] (differentiable). */
 export function wasmSplitLast(x: tf.Tensor, chunks: number): tf.Tensor[] {
-  const out = run(SPLIT_LAST, { x }, { chunks });
-  return Array.isArray(out) ? out : [out];
+  return runMany(SPLIT_LAST, { x }, { chunks });
 }
 
 /** k tensors [rows, c] -> [rows, k·c]. */

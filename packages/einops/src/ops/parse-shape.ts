@@ -1,9 +1,13 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { EinopsError, show } from '../errors.js';
-import { AnonymousAxis, ELLIPSIS } from '../parsing/expression.js';
+import { BoundedCache } from '../lowering/cache.js';
+import { AnonymousAxis, ELLIPSIS, type Expression } from '../parsing/expression.js';
 import { parseSinglePattern } from '../parsing/patterns.js';
 import { requirePattern, requireTensor } from './inputs.js';
 import type { ParseShapePattern } from '../typed/checks.js';
+
+/** Parsed patterns (pure data): the checks against a shape below run per call. */
+const expressions = new BoundedCache<string, Expression>(256);
 
 /**
  * Names the axes of a tensor: `parseShape(x, 'batch _ h w')` gives `{batch: 2, h: 5, w: 7}`.
@@ -13,7 +17,8 @@ export function parseShape<X extends tf.Tensor, P extends string>(x: X, pattern:
 export function parseShape(x: tf.Tensor, pattern: string): Record<string, number> {
   requirePattern(pattern);
   const shape = requireTensor(x, 'input').shape;
-  const exp = parseSinglePattern(pattern, { allowUnderscore: true });
+  let exp = expressions.get(pattern);
+  if (exp === undefined) expressions.set(pattern, (exp = parseSinglePattern(pattern, { allowUnderscore: true })));
   const where = `${pattern} ${show(shape)}`;
   if (exp.composition.some((g) => g !== ELLIPSIS && g.length > 1)) {
     throw new EinopsError(`Can't parse shape with composite axes: ${where}`);

@@ -5,7 +5,7 @@ import type { RepeatPattern, RepeatResult } from '../typed/checks.js';
 
 /**
  * rearrange plus new axes, repeated: `repeat(x, 'h w -> h w c', {c: 3})`. Copies are made by
- * broadcasting in a multiplication, never by the (slow on WASM) Tile kernel.
+ * broadcasting in a multiplication; the Tile kernel (slow on WASM) only for tiny results and on cpu.
  * Literal patterns are checked and typed by rank, as for `rearrange`.
  */
 export function repeat<X extends tf.Tensor | readonly tf.Tensor[], P extends string, L extends AxesLengths = {}>(

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { EinopsError } from '../errors.js';
-import { broadcastNewAxes, chain, reshapeIfNeeded, runPermutation } from '../lowering/kernels.js';
+import { chain, reshapeIfNeeded, runBroadcast, runPermutation } from '../lowering/kernels.js';
 import { getPlan, type TransformPlan } from '../lowering/plan.js';
 import { getRecipe, type TransformOp, type TransformRecipe } from '../lowering/recipe.js';
 import {
@@ -27,7 +27,7 @@ export function applyTransform(op: TransformOp, input: tf.Tensor | readonly tf.T
     const x = Array.isArray(input) ? stackInputs(input) : requireTensor(input, 'input');
     try {
       const names = lengths === NO_LENGTHS ? NO_NAMES : Object.keys(lengths).sort();
-      const recipe = getRecipe(op, pattern, x.rank, names, typeof reduction === 'function' ? 'callable' : label);
+      const recipe = getRecipe(op, pattern, x.rank, names, label);
       const plan = getPlan(recipe, x.shape, lengths);
       return execute(x, recipe, plan, reduction);
     } finally {
@@ -50,7 +50,7 @@ function execute(x: tf.Tensor, recipe: TransformRecipe, plan: TransformPlan, red
   if (reducing && reduction === 'mean' && x.dtype !== 'float32') {
     throw new EinopsError(`reduce_mean is not available for non-floating tensors (dtype ${x.dtype})`);
   }
-  if (plan.inputSize === 0 || plan.outputShape.includes(0)) return zeroSizeResult(x, plan, reducing ? reduction : undefined);
+  if (plan.empty) return zeroSizeResult(x, plan, reducing ? reduction : undefined);
 
   let t: tf.Tensor;
   if (reducing && typeof reduction !== 'function' && plan.reduceFirst !== undefined && reducesInPlace(x.dtype, reduction!)) {
@@ -66,7 +66,8 @@ function execute(x: tf.Tensor, recipe: TransformRecipe, plan: TransformPlan, red
       t = chain(t, x, (cur) => reduceRows(cur, reduction!, plan.keptSize));
     }
   }
-  if (plan.needsBroadcast) t = chain(t, x, (cur) => broadcastNewAxes(cur, plan.broadcastFrom, plan.broadcastTo));
+  const { broadcast } = plan;
+  if (broadcast !== undefined) t = chain(t, x, (cur) => runBroadcast(cur, broadcast));
   if (t === x) return tf.reshape(x, plan.outputShape as number[]);
   return chain(t, x, (cur) => reshapeIfNeeded(cur, plan.outputShape));
 }

@@ -140,10 +140,7 @@ function toWord(tok: IToken): RawWord {
 }
 
 
-/**
- * Parses a pattern string into sides; throws EinopsError pointing at the offending column.
- * `context` names the operation for the message (e.g. `rearrange`).
- */
+/** Parses a pattern string into sides; throws EinopsError pointing at the offending column. */
 export function parseRawPattern(pattern: string): RawPattern {
   grammar ??= buildGrammar();
   const { parser } = grammar;
