@@ -18,7 +18,7 @@ export function rgbFromRgba(rgba: ArrayLike<number>, width: number, height: numb
 }
 
 /** The pixels as opaque RGBA (what encoders and canvases take). */
-export function rgbaFromRgb(image: RgbImage): Uint8ClampedArray {
+export function rgbaFromRgb(image: RgbImage): Uint8ClampedArray<ArrayBuffer> {
   const rgba = new Uint8ClampedArray(image.width * image.height * 4);
   for (let p = 0; p < image.width * image.height; p++) {
     rgba.set(image.data.subarray(p * 3, p * 3 + 3), p * 4);
