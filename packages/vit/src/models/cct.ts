@@ -231,7 +231,7 @@ export class TransformerClassifier extends Module {
   }
 
   #newFc(numClasses: number): Linear | Identity {
-    return (numClasses > 0 ? initLinear(new Linear(this.embeddingDim, numClasses)) : new Identity()).train(this.training);
+    return numClasses > 0 ? initLinear(new Linear(this.embeddingDim, numClasses)) : new Identity();
   }
 
   resetClassifier(numClasses: number): void {

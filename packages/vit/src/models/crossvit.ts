@@ -5,6 +5,7 @@
  * Same submodule names (state-dict keys) and forward.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { alias } from '../ops/alias.js';
 import { Rearrange, rearrange, repeat } from '@vit/einops';
 import { ModuleList, Sequential } from '../nn/containers.js';
 import { Dropout } from '../nn/dropout.js';
@@ -174,7 +175,7 @@ export class MultiScaleEncoder extends Module<[tf.Tensor, tf.Tensor], [tf.Tensor
       for (const [smEnc, lgEnc, crossAttend] of this.#blocks) {
         [sm, lg] = crossAttend.forward(smEnc.forward(sm), lgEnc.forward(lg));
       }
-      return [tf.clone(sm), tf.clone(lg)];
+      return [alias(sm), alias(lg)];
     });
     return out as [tf.Tensor, tf.Tensor];
   }

@@ -197,7 +197,7 @@ export class CvT extends Module {
   }
 
   #classifier(numClasses: number): Linear | Identity {
-    return (numClasses > 0 ? new Linear(this.#dim, numClasses) : new Identity()).train(this.training);
+    return numClasses > 0 ? new Linear(this.#dim, numClasses) : new Identity();
   }
 
   resetClassifier(numClasses: number): void {

@@ -3,6 +3,7 @@
  * its layers, by default `transformer` (the token embeddings after the final LayerNorm).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { alias } from '../ops/alias.js';
 import { Module, type AnyModule, type HookHandle } from '../nn/module.js';
 
 export interface ExtractorOptions {
@@ -49,8 +50,8 @@ export class Extractor extends Module<[tf.Tensor, { returnEmbeddingsOnly?: boole
     try {
       pred = this.vit.forward(img);
       if (this.#latents === undefined) throw new Error(`Extractor: layer '${this.layerName}' did not run during the forward pass`);
-      // Hand out fresh (un-kept) copies, so they belong to the caller's tidy scope like any output.
-      const copies = this.#latents.map((t) => tf.clone(t));
+      // Hand out fresh (un-kept) handles, so they belong to the caller's tidy scope like any output.
+      const copies = this.#latents.map((t) => alias(t));
       const latents = this.#latentsWereArray ? copies : copies[0]!;
       if (returnEmbeddingsOnly || this.returnEmbeddingsOnly) {
         pred.dispose();
@@ -80,7 +81,7 @@ export class Extractor extends Module<[tf.Tensor, { returnEmbeddingsOnly?: boole
       const value = this.layerSaveInput ? inputs as unknown : output;
       this.#latentsWereArray = Array.isArray(value);
       const tensors = (Array.isArray(value) ? value : [value]).filter((t): t is tf.Tensor => t instanceof tf.Tensor);
-      this.#latents = tensors.map((t) => tf.keep(tf.clone(t)));
+      this.#latents = tensors.map((t) => tf.keep(alias(t)));
     });
   }
 

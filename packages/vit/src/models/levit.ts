@@ -232,7 +232,7 @@ export class LeViT extends Module {
   }
 
   #newHead(numClasses: number): Linear | Identity {
-    return (numClasses > 0 ? new Linear(this.lastDim, numClasses) : new Identity()).train(this.training);
+    return numClasses > 0 ? new Linear(this.lastDim, numClasses) : new Identity();
   }
 
   resetClassifier(numClasses: number): void {

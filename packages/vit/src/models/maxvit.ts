@@ -237,7 +237,7 @@ export class MaxViT extends Module {
   }
 
   #classifier(numClasses: number): Linear | Identity {
-    return (numClasses > 0 ? new Linear(this.#lastDim, numClasses) : new Identity()).train(this.training);
+    return numClasses > 0 ? new Linear(this.#lastDim, numClasses) : new Identity();
   }
 
   resetClassifier(numClasses: number): void {

@@ -193,7 +193,7 @@ export class MobileViT extends Module {
   }
 
   #classifier(numClasses: number): Linear | Identity {
-    return (numClasses > 0 ? new Linear(this.#lastDim, numClasses, { bias: false }) : new Identity()).train(this.training);
+    return numClasses > 0 ? new Linear(this.#lastDim, numClasses, { bias: false }) : new Identity();
   }
 
   resetClassifier(numClasses: number): void {

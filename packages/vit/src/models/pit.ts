@@ -158,7 +158,7 @@ export class PiT extends Module {
   }
 
   #classifier(numClasses: number): Linear | Identity {
-    return (numClasses > 0 ? new Linear(this.finalDim, numClasses) : new Identity()).train(this.training);
+    return numClasses > 0 ? new Linear(this.finalDim, numClasses) : new Identity();
   }
 
   resetClassifier(numClasses: number): void {

@@ -3,6 +3,7 @@
  * `Attention` layer (vit.py's class, as in vit-pytorch) stacked as [b, depth, heads, n, n].
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { alias } from '../ops/alias.js';
 import { Module, type HookHandle } from '../nn/module.js';
 import { Attention } from './vit.js';
 
@@ -43,7 +44,7 @@ export class Recorder extends Module<[tf.Tensor], [tf.Tensor, tf.Tensor | null]>
       // The hook sees the softmax output inside the attention's tidy: keep a copy until forward stacks
       // it. Only this Recorder's own forward records, so using the ViT directly keeps nothing.
       this.#hooks.push(module.attend.registerForwardHook((_, __, attn) => {
-        if (this.#running) this.#recordings.push(tf.keep(tf.clone(attn)));
+        if (this.#running) this.#recordings.push(tf.keep(alias(attn)));
       }));
     }
   }

@@ -108,7 +108,7 @@ export class T2TViT extends Module {
   }
 
   #newHead(numClasses: number): Linear | Identity {
-    return (numClasses > 0 ? new Linear(this.dim, numClasses) : new Identity()).train(this.training);
+    return numClasses > 0 ? new Linear(this.dim, numClasses) : new Identity();
   }
 
   resetClassifier(numClasses: number): void {

@@ -436,8 +436,7 @@ export class VisionTransformer extends Module implements CheckpointFilter {
   }
 
   #newHead(numClasses: number): Linear | Identity {
-    const head = numClasses > 0 ? new Linear(this.config.embedDim, numClasses) : new Identity();
-    return head.train(this.training);
+    return numClasses > 0 ? new Linear(this.config.embedDim, numClasses) : new Identity();
   }
 
   /**

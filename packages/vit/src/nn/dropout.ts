@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { alias } from '../ops/alias.js';
 import { Module } from './module.js';
 
 /** nn.Dropout: in train mode zeroes elements with probability p and scales the rest by 1/(1-p). */
@@ -9,7 +10,7 @@ export class Dropout extends Module {
   }
 
   forward(x: tf.Tensor): tf.Tensor {
-    if (!this.training || this.p === 0) return tf.reshape(x, x.shape); // a new tensor sharing x's data: no copy (tf.clone copies on WASM)
+    if (!this.training || this.p === 0) return alias(x);
     if (this.p === 1) return tf.zerosLike(x);
     return tf.dropout(x, this.p);
   }

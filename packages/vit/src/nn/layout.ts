@@ -4,6 +4,7 @@
  * sees an un-transposed 2-D matMul); `stateDict()` / `loadStateDict()` convert through the layout.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { alias } from '../ops/alias.js';
 
 export interface Layout {
   /** PyTorch's shape for a variable of `shape`. */
@@ -17,8 +18,8 @@ export interface Layout {
 /** The variable is stored exactly as PyTorch stores it. */
 export const AS_IS: Layout = {
   torchShape: (shape) => [...shape],
-  toTorch: (value) => tf.clone(value),
-  fromTorch: (value) => tf.clone(value),
+  toTorch: (value) => alias(value),
+  fromTorch: (value) => alias(value),
 };
 
 /** A 2-D variable stored transposed: PyTorch (out, in) is held as [in, out]. */

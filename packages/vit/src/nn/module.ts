@@ -79,13 +79,15 @@ export abstract class Module<In extends unknown[] = [tf.Tensor], Out = tf.Tensor
 
   /**
    * Replaces the child registered as `name` (PyTorch's `self.head = nn.Linear(...)` on an existing
-   * attribute): the old child is disposed, the key keeps its place in the state dict's order.
+   * attribute): the old child is disposed, the key keeps its place in the state dict's order, and the
+   * new child takes this module's train / eval mode.
    */
   protected replaceModule<T extends Child>(name: string, child: T): T {
     const old = this.#children.get(name);
     if (old === undefined) throw new Error(`${this.constructor.name}: no child '${name}' to replace`);
     if (old !== child) old.dispose();
     this.#children.set(name, child);
+    if (child instanceof Module) child.train(this.training);
     return child;
   }
 

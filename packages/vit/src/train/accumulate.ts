@@ -3,6 +3,7 @@
  * (the gradient of the mean loss over the whole batch, when micro-batches are equal in size).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { alias } from '../ops/alias.js';
 import type { NamedTensors } from './grads.js';
 
 export class GradientAccumulator {
@@ -16,7 +17,9 @@ export class GradientAccumulator {
       if (previous !== undefined && !sameShape(previous.shape, grad.shape)) {
         throw new Error(`GradientAccumulator: '${name}' has shape [${grad.shape}], previously [${previous.shape}]`);
       }
-      this.#sums.set(name, tf.keep(previous === undefined ? tf.clone(grad) : tf.add(previous, grad)));
+      // The first micro-batch's gradient is held as a handle on the same data (tensors are immutable),
+      // not a copy: with one micro-batch per step, as by default, nothing is copied at all.
+      this.#sums.set(name, tf.keep(previous === undefined ? alias(grad) : tf.add(previous, grad)));
       previous?.dispose();
     }
     this.#count += 1;
@@ -31,7 +34,7 @@ export class GradientAccumulator {
   mean(): NamedTensors {
     if (this.#count === 0) throw new Error('GradientAccumulator.mean: no gradients added');
     const out: NamedTensors = {};
-    for (const [name, sum] of this.#sums) out[name] = tf.div(sum, this.#count);
+    for (const [name, sum] of this.#sums) out[name] = this.#count === 1 ? alias(sum) : tf.div(sum, this.#count);
     return out;
   }
 

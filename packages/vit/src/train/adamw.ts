@@ -55,6 +55,20 @@ export class AdamW {
       if (!Object.hasOwn(this.params, name)) throw new Error(`AdamW.step: gradient for unknown parameter '${name}'`);
     }
     const [beta1, beta2] = this.betas;
+    // The step's constants as tensors once, not once per parameter and use (each is an upload on WebGPU).
+    const c = {
+      beta1: tf.scalar(beta1), oneMinusBeta1: tf.scalar(1 - beta1), beta2: tf.scalar(beta2), oneMinusBeta2: tf.scalar(1 - beta2),
+      eps: tf.scalar(this.eps), decay: tf.scalar(1 - this.lr * this.weightDecay),
+    };
+    try {
+      this.#update(grads, c);
+    } finally {
+      tf.dispose(Object.values(c));
+    }
+  }
+
+  #update(grads: NamedTensors, c: Record<'beta1' | 'oneMinusBeta1' | 'beta2' | 'oneMinusBeta2' | 'eps' | 'decay', tf.Scalar>): void {
+    const [beta1, beta2] = this.betas; // as numbers, for the bias corrections
     for (const [name, param] of Object.entries(this.params)) {
       const grad = grads[name];
       if (grad === undefined) continue;
@@ -65,9 +79,9 @@ export class AdamW {
       const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** slot.step);
       const stepSize = this.lr / biasCorrection1;
       tf.tidy(() => {
-        const decayed = this.weightDecay === 0 ? param : tf.mul(param, 1 - this.lr * this.weightDecay);
-        const m = tf.add(tf.mul(slot.expAvg, beta1), tf.mul(grad, 1 - beta1));
-        const v = tf.add(tf.mul(slot.expAvgSq, beta2), tf.mul(tf.square(grad), 1 - beta2));
+        const decayed = this.weightDecay === 0 ? param : tf.mul(param, c.decay);
+        const m = tf.add(tf.mul(slot.expAvg, c.beta1), tf.mul(grad, c.oneMinusBeta1));
+        const v = tf.add(tf.mul(slot.expAvgSq, c.beta2), tf.mul(tf.square(grad), c.oneMinusBeta2));
         slot.expAvg.assign(m);
         slot.expAvgSq.assign(v);
         let second: tf.Tensor = v;
@@ -75,7 +89,7 @@ export class AdamW {
           second = tf.maximum(slot.maxExpAvgSq, v);
           slot.maxExpAvgSq.assign(second);
         }
-        const denom = tf.add(tf.div(tf.sqrt(second), biasCorrection2Sqrt), this.eps);
+        const denom = tf.add(tf.div(tf.sqrt(second), biasCorrection2Sqrt), c.eps);
         param.assign(tf.sub(decayed, tf.mul(tf.div(m, denom), stepSize)));
       });
     }
