@@ -8,12 +8,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { AdamW, crossEntropy, LayerNorm } from '@vit/core';
 import { DistillableViT, DistillWrapper, hardDistillationLoss, softDistillationLoss } from '@vit/distill';
 import { backendName, useTestBackend } from '../support/backend.js';
-import { closeTo, readBin, readTensor, readWeights, vitCase } from '../support/vit-fixtures.js';
+import { closeTo, PARITY, readBin, readTensor, readWeights, vitCase } from '../support/vit-fixtures.js';
 import { TinyCnnTeacher } from './teacher-cnn.js';
 
 const fixture = vitCase('distill_wrapper_soft');
 const studentConfig = { imageSize: 32, patchSize: 8, numClasses: 10, dim: 64, depth: 2, heads: 4, mlpDim: 128, dimHead: 16, channels: 3 };
-const tol = backendName === 'webgpu' ? 1e-4 : 1e-5;
+const tol = PARITY;
 const scalar = async (t: tf.Tensor): Promise<number> => (await t.data())[0]!;
 const output = (name: string): { value: number; f64_reference?: number } => fixture.outputs[name] as never;
 

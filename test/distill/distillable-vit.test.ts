@@ -5,12 +5,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ViT } from '@vit/core';
 import { DistillableViT } from '@vit/distill';
 import { backendName, useTestBackend } from '../support/backend.js';
-import { closeTo, readBin, readTensor, readWeights, vitCase } from '../support/vit-fixtures.js';
+import { closeTo, PARITY, readBin, readTensor, readWeights, vitCase } from '../support/vit-fixtures.js';
 
 const fixture = vitCase('distillable_vit');
 const config = { imageSize: 32, patchSize: 8, numClasses: 10, dim: 64, depth: 2, heads: 4, mlpDim: 128, dimHead: 16, channels: 3 };
-// The documented contract: 1e-5 + 1e-5·|ref| against float64 on cpu and wasm, 1e-4 on webgpu.
-const tol = backendName === 'webgpu' ? 1e-4 : 1e-5;
+const tol = PARITY;
 
 describe(`DistillableViT on ${backendName}`, () => {
   let student: DistillableViT;

@@ -1,25 +1,6 @@
 /** The fixture's tiny conv teacher: Sequential(Conv, ReLU, Conv, ReLU, AdaptiveAvgPool2d(1), Flatten, Linear). */
 import * as tf from '@tensorflow/tfjs-core';
-import { Conv2d, Linear, Module, Sequential } from '@vit/core';
-
-class ReLU extends Module {
-  forward(x: tf.Tensor): tf.Tensor {
-    return tf.relu(x);
-  }
-}
-
-/** AdaptiveAvgPool2d(1) followed by Flatten: NCHW -> [N, C]. */
-class GlobalAvgPool extends Module {
-  forward(x: tf.Tensor): tf.Tensor {
-    return tf.mean(x, [2, 3]);
-  }
-}
-
-class Flatten extends Module {
-  forward(x: tf.Tensor): tf.Tensor {
-    return tf.reshape(x, [x.shape[0]!, -1]);
-  }
-}
+import { AdaptiveAvgPool2d, Conv2d, Flatten, Linear, Module, ReLU, Sequential } from '@vit/core';
 
 export class TinyCnnTeacher extends Module {
   readonly net: Sequential;
@@ -28,7 +9,7 @@ export class TinyCnnTeacher extends Module {
     // Indices as in the fixture's keys: teacher.net.{0,2,6}.
     this.net = this.addModule('net', new Sequential(
       new Conv2d(3, 8, 3, { stride: 2, padding: 1 }), new ReLU(), new Conv2d(8, 16, 3, { stride: 2, padding: 1 }), new ReLU(),
-      new GlobalAvgPool(), new Flatten(), new Linear(16, numClasses),
+      new AdaptiveAvgPool2d(1), new Flatten(), new Linear(16, numClasses),
     ));
   }
   forward(img: tf.Tensor): tf.Tensor {

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { CrossViT, decodeSafetensors } from '@vit/core';
 import { backendName, useTestBackend } from '../support/backend.js';
-import { closeTo } from '../support/vit-fixtures.js';
+import { closeTo, PARITY } from '../support/vit-fixtures.js';
 import { assertForward, assertTrainingStep, seeded, stateShapes } from './helpers.js';
 
 // sm: 16/4 → 16 patches of 48 values; lg: 16/8 → 4 patches of 192 values.
@@ -15,7 +15,7 @@ const TINY = {
   depth: 2, dropout: 0, embDropout: 0,
 };
 
-const tol = backendName === 'webgpu' ? 1e-4 : 1e-5;
+const tol = PARITY;
 const dir = new URL('./fixtures/crossvit/', import.meta.url);
 
 function f64(file: string): Float64Array {

@@ -4,12 +4,12 @@ import { after, before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { DeepViT } from '@vit/core';
 import { backendName, useTestBackend } from '../support/backend.js';
-import { closeTo, readBin, readTensor, readWeights, vitCase } from '../support/vit-fixtures.js';
+import { closeTo, PARITY, readBin, readTensor, readWeights, vitCase } from '../support/vit-fixtures.js';
 import { assertForward, assertTrainingStep, seeded, stateShapes } from './helpers.js';
 
 const fixture = vitCase('deepvit');
 const config = { imageSize: 32, patchSize: 8, numClasses: 10, dim: 64, depth: 2, heads: 4, mlpDim: 128, dimHead: 16 };
-const tol = backendName === 'webgpu' ? 1e-4 : 1e-5;
+const tol = PARITY;
 const TINY = { imageSize: 16, patchSize: 8, numClasses: 3, dim: 16, depth: 2, heads: 2, dimHead: 8, mlpDim: 32 };
 
 describe(`DeepViT on ${backendName}`, () => {

@@ -3,25 +3,8 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { AdamW, crossEntropy, valueAndGrads, type Module } from '@vit/core';
 
-/** The model's state-dict keys and PyTorch shapes (disposes the copies). */
-export function stateShapes(model: Module): Record<string, number[]> {
-  const dict = model.stateDict();
-  const shapes = Object.fromEntries(Object.entries(dict).map(([k, v]) => [k, [...v.shape]]));
-  tf.dispose(Object.values(dict));
-  return shapes;
-}
-
-/** Deterministic values in [-1, 1) (an LCG). */
-export function seeded(shape: number[], seed: number): tf.Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const out = new Float32Array(n);
-  let s = (seed * 2654435761) >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return tf.tensor(out, shape);
-}
+export { stateShapes } from '../support/state-shapes.js';
+export { seeded } from '../vit/helpers.js';
 
 /**
  * One AdamW step on cross-entropy: every parameter gets a non-zero gradient and changes, the loss is

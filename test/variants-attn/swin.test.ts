@@ -10,10 +10,10 @@ import { after, before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { decodeSafetensors, encodeSafetensors, gatherRows, loadPretrained, valueAndGrads, relativePositionIndex, reorderTokens, segmentSum, shiftedWindowMask, SwinTransformer, tokenIndex, windowOrder } from '@vit/core';
 import { backendName, useTestBackend } from '../support/backend.js';
-import { closeTo } from '../support/vit-fixtures.js';
+import { closeTo, PARITY } from '../support/vit-fixtures.js';
 import { assertForward, assertTrainingStep, seeded, stateShapes } from './helpers.js';
 
-const tol = backendName === 'webgpu' ? 1e-4 : 1e-5;
+const tol = PARITY;
 const dir = new URL('./fixtures/', import.meta.url);
 const manifest = JSON.parse(readFileSync(new URL('swin_manifest.json', dir), 'utf8')) as Record<string, {
   config: { img_size: number; patch_size: number; in_chans: number; num_classes: number; embed_dim: number; depths: number[]; num_heads: number[]; window_size: number; mlp_ratio: number };

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { AdamW, crossEntropy, valueAndGrads, type Module } from '@vit/core';
-import { seeded, values } from '../vit/helpers.js';
+import { values } from '../vit/helpers.js';
 
 export interface ConvRef {
   stride: [number, number];
@@ -70,14 +70,4 @@ export async function assertTrainingStep(model: Module, input: tf.Tensor, numCla
   labels.dispose();
 }
 
-/** The state-dict keys with their PyTorch shapes (the tensors are disposed). */
-export function stateShapes(model: Module): Record<string, number[]> {
-  const dict = model.stateDict();
-  const out = Object.fromEntries(Object.entries(dict).map(([k, t]) => [k, [...t.shape]]));
-  tf.dispose(Object.values(dict));
-  return out;
-}
-
-export function image(shape: number[], seed = 1): tf.Tensor {
-  return seeded(shape, seed);
-}
+export { stateShapes } from '../support/state-shapes.js';

@@ -9,9 +9,9 @@ import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { crossEntropy, gelu, layerNorm, linear2d, matmul, SimpleViT, valueAndGrads, ViT, type Module } from '@vit/core';
 import { backendName, useTestBackend } from '../support/backend.js';
-import { assertClose, seeded, take, values, withoutLeaks } from './helpers.js';
+import { assertClose, PARITY, seeded, take, values, withoutLeaks } from './helpers.js';
 
-const tol = backendName === 'webgpu' ? 1e-4 : 1e-5;
+const tol = PARITY;
 
 async function sameGrads(ours: tf.Tensor[], reference: tf.Tensor[], what: string, t = tol): Promise<void> {
   assert.equal(ours.length, reference.length);

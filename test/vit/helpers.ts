@@ -3,13 +3,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { decodeSafetensors } from '@vit/core';
-import { backendName } from '../support/backend.js';
 import { sharedPath } from '../support/shared.js';
+import { vitCase } from '../support/vit-fixtures.js';
 
-/** The documented parity tolerance: 1e-5 (abs + rel) against float64 on cpu / wasm, 1e-4 on webgpu. */
-export const PARITY = backendName === 'webgpu' ? 1e-4 : 1e-5;
-/** Outputs recorded in float32 only (attention maps, embeddings, gradients) are compared at 1e-4. */
-export const F32_ONLY = 1e-4;
+export { F32_ONLY, PARITY, readBin } from '../support/vit-fixtures.js';
 
 export interface ManifestCase {
   name: string;
@@ -20,19 +17,7 @@ export interface ManifestCase {
 }
 
 export function manifestCase(name: string): ManifestCase {
-  const manifest = JSON.parse(readFileSync(sharedPath('fixtures/vit/manifest.json'), 'utf8')) as { cases: ManifestCase[] };
-  const found = manifest.cases.find((c) => c.name === name);
-  if (found === undefined) throw new Error(`no vit fixture case '${name}'`);
-  return found;
-}
-
-/** A raw little-endian fixture array (dtype from the file name). */
-export function readBin(file: string): Float32Array | Float64Array | Int32Array {
-  const bytes = readFileSync(sharedPath(`fixtures/vit/${file}`));
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-  if (file.endsWith('.f64.bin')) return new Float64Array(buffer);
-  if (file.endsWith('.i32.bin')) return new Int32Array(buffer);
-  return new Float32Array(buffer);
+  return vitCase(name) as unknown as ManifestCase;
 }
 
 export function fixtureBytes(file: string): Uint8Array {

@@ -8,10 +8,10 @@ import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { Attention, Extractor, Identity, Recorder, SimpleViT, ViT } from '@vit/core';
 import { backendName, useTestBackend } from '../support/backend.js';
-import { assertClose, seeded, take, values, withoutLeaks } from './helpers.js';
+import { assertClose, PARITY, seeded, take, values, withoutLeaks } from './helpers.js';
 
 const SMALL = { imageSize: 16, patchSize: 4, numClasses: 5, dim: 16, depth: 2, heads: 2, dimHead: 8, mlpDim: 32 } as const;
-const tol = backendName === 'webgpu' ? 1e-4 : 1e-5;
+const tol = PARITY;
 
 describe(`ViT configurations on ${backendName}`, () => {
   before(async () => {

@@ -8,10 +8,11 @@ import { before, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { AdamW, createModel, crossEntropy, valueAndGrads } from '@vit/core';
 import { backendName, useTestBackend } from '../support/backend.js';
+import { PARITY } from '../support/vit-fixtures.js';
 import { assertCloseTo, interopArray, interopBytes, interopCase, interopInput, seededFloats } from './helpers.js';
 
 before(async () => { await useTestBackend(); });
-const TOL = backendName === 'webgpu' ? 1e-4 : 1e-5;
+const TOL = PARITY;
 
 it('timm_vit_token logits through createModel({ pretrained })', async () => {
   const c = interopCase('timm_vit_token');
