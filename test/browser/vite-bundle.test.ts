@@ -13,7 +13,7 @@ import {fileURLToPath} from 'node:url';
 import type {Browser} from 'playwright-core';
 import {build, type Rollup} from 'vite';
 
-import {launchChromium, serveDirectory} from '../support/browser.js';
+import {launchChromium, serveDirectory, WEBGPU_OPTIONAL} from '../support/browser.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const EXAMPLE = join(ROOT, 'examples/vite-einops');
@@ -133,6 +133,7 @@ it('runs rearrange / reduce / repeat / einsum / pack / gradients in headless Chr
   for (const [backend, result] of Object.entries(results.backends)) {
     await t.test(backend, (st) => {
       if (backend === 'webgpu' && result.status === 'unavailable') {
+        assert.ok(WEBGPU_OPTIONAL, `Chromium offered no WebGPU (${result.error}); set VIT_BROWSER_WEBGPU=optional where that is expected`);
         st.diagnostic(`webgpu: ${result.error}`);
         return;
       }

@@ -50,3 +50,9 @@ export async function launchChromium(): Promise<Browser> {
     `${CHROMIUM} not found: this test needs Debian's chromium (apt-get install chromium; .ci/run installs it)`);
   return await chromium.launch({executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 20_000});
 }
+
+/**
+ * Whether a browser without WebGPU may pass: no by default, since Debian's Chromium offers WebGPU
+ * on its SwiftShader adapter (CI's setup); `VIT_BROWSER_WEBGPU=optional` allows it elsewhere.
+ */
+export const WEBGPU_OPTIONAL = process.env['VIT_BROWSER_WEBGPU'] === 'optional';
