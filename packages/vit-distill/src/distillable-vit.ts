@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ViT, type ViTOptions } from '@vit/core';
-import { rearrange, reduce, repeat } from '@vit/einops';
+import { rearrange, repeat } from '@vit/einops';
 
 export interface DistillOptions {
   /** A [1, dim] token (DistillWrapper's `distillation_token`). */
@@ -37,9 +37,8 @@ export class DistillableViT extends ViT {
     if (img.rank !== 4) throw new Error(`DistillableViT: expected an NCHW image batch [b, c, h, w], got [${img.shape.join(', ')}]`);
     return tf.tidy(() => {
       const batch = img.shape[0]!;
-      let x = this.toPatchEmbedding.forward(img);
-      const patches = x.shape[1]!;
-      if (this.clsToken.shape[0]! > 0) x = tf.concat([repeat(this.clsToken, 'n d -> b n d', { b: batch }), x], 1);
+      let x = this.embedPatches(img);
+      const patches = x.shape[1]! - this.clsToken.shape[0]!;
       // `x += pos_embedding[:(n + 1)]`, n = number of patches, exactly as vit-pytorch writes it.
       const posRows = Math.min(patches + 1, this.posEmbedding.shape[0]!);
       if (posRows !== x.shape[1]) {
@@ -52,9 +51,7 @@ export class DistillableViT extends ViT {
       const seq = x.shape[1]!;
       const tokens = tf.slice(x, [0, 0, 0], [-1, seq - 1, -1]);
       const distillTokenOut = rearrange(tf.slice(x, [0, seq - 1, 0], [-1, 1, -1]), 'b 1 d -> b d');
-      const pooled = this.pool === 'mean' ? reduce(tokens, 'b n d -> b d', 'mean') : rearrange(tf.slice(tokens, [0, 0, 0], [-1, 1, -1]), 'b 1 d -> b d');
-      const logits = this.mlpHead!.forward(this.toLatent.forward(pooled));
-      return [logits, distillTokenOut] as [tf.Tensor, tf.Tensor];
+      return [this.classify(tokens), distillTokenOut] as [tf.Tensor, tf.Tensor];
     });
   }
 

@@ -136,18 +136,27 @@ export class ViT extends Module {
   forward(img: tf.Tensor): tf.Tensor {
     checkImage(img, this.channels, this.patchSize, this.posEmbedding.shape[0]! - this.clsToken.shape[0]!, 'ViT');
     return tf.tidy(() => {
-      const batch = img.shape[0]!;
-      let x = this.toPatchEmbedding.forward(img);
-      // vit-pytorch also concatenates the (0, dim) token of mean pooling: a no-op, skipped.
-      if (this.clsToken.shape[0]! > 0) x = tf.concat([repeat(this.clsToken, '... d -> b ... d', { b: batch }), x], 1);
+      let x = this.embedPatches(img);
       const seq = x.shape[1]!;
       // Smaller images use the first rows of the position embedding (`pos_embedding[:seq]`).
       x = tf.add(x, tf.slice(this.posEmbedding, [0, 0], [seq, -1]));
       x = this.dropout.forward(x);
       x = this.transformer.forward(x);
-      if (this.mlpHead === undefined) return x;
-      x = this.pool === 'mean' ? reduce(x, 'b n d -> b d', 'mean') : rearrange(tf.slice(x, [0, 0, 0], [-1, 1, -1]), 'b 1 d -> b d');
-      return this.mlpHead.forward(this.toLatent.forward(x));
+      return this.mlpHead === undefined ? x : this.classify(x);
     });
+  }
+
+  /** Patch embeddings [b, n, dim] with the class token in front, before the position embedding. */
+  protected embedPatches(img: tf.Tensor): tf.Tensor {
+    const x = this.toPatchEmbedding.forward(img);
+    // vit-pytorch also concatenates the (0, dim) token of mean pooling: a no-op, skipped.
+    if (this.clsToken.shape[0]! === 0) return x;
+    return tf.concat([repeat(this.clsToken, '... d -> b ... d', { b: img.shape[0]! }), x], 1);
+  }
+
+  /** The transformer's tokens pooled (class token or mean) through `to_latent` and `mlp_head`: logits. */
+  protected classify(tokens: tf.Tensor): tf.Tensor {
+    const pooled = this.pool === 'mean' ? reduce(tokens, 'b n d -> b d', 'mean') : rearrange(tf.slice(tokens, [0, 0, 0], [-1, 1, -1]), 'b 1 d -> b d');
+    return this.mlpHead!.forward(this.toLatent.forward(pooled));
   }
 }
